@@ -1,0 +1,16 @@
+import { hash, verify } from "@node-rs/argon2";
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** Argon2id with the library's defaults (19 MiB, t=2), OWASP's recommended floor. */
+export function hashPassword(password: string): Promise<string> {
+  return hash(password);
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,155 @@
+import { z } from "zod";
+import { isMap, isNode, LineCounter, parseDocument, type Document } from "yaml";
+import { reservedLifecycleEvents, scriptableLifecycleEvents } from "./deployment";
+import { fileExistsBehaviors } from "./resources";
+
+export const APPSPEC_FILE_NAMES = ["appspec.yml", "appspec.yaml"] as const;
+
+const hookScriptSchema = z
+  .object({
+    location: z.string().min(1, "location must not be empty").describe("Script path relative to the bundle root"),
+    timeout: z
+      .number()
+      .int("timeout must be a whole number of seconds")
+      .positive("timeout must be greater than 0")
+      .max(86400, "timeout must be at most 86400 seconds")
+      .optional()
+      .describe("Seconds before the script is killed (default 3600; Landline allows up to 86400)"),
+    runas: z.string().min(1).max(32).regex(/^[a-z_][a-z0-9_.-]*\$?$/i, "runas must be a user name").optional().describe("User that runs the script"),
+    sudo: z.boolean().optional().describe("Run through sudo (undocumented CodeDeploy key)"),
+  })
+  .strict();
+
+const fileMappingSchema = z.object({
+  source: z.string().min(1, "source must not be empty").describe("Path in the bundle; / means the whole bundle"),
+  destination: z
+    .string()
+    .min(1, "destination must not be empty")
+    .refine((d) => d.startsWith("/"), "destination must be an absolute path")
+    .describe("Absolute directory on the host"),
+});
+
+const modeSchema = z
+  .union([z.string(), z.number()])
+  .transform((m) => String(m))
+  .refine((m) => /^[0-7]{1,4}$/.test(m), "mode must be 1 to 4 octal digits (0-7)")
+  .describe("Octal mode, e.g. 644 or 4755");
+
+const permissionSchema = z.object({
+  object: z.string().min(1).refine((o) => o.startsWith("/"), "object must be an absolute path").describe("Path on the host"),
+  pattern: z.string().optional().describe("Glob below object; ** (default) matches every descendant"),
+  except: z.array(z.string()).optional().describe("Globs excluded from pattern"),
+  owner: z.string().optional().describe("Owner user name"),
+  group: z.string().optional().describe("Owner group name"),
+  mode: modeSchema.optional(),
+  acls: z.array(z.string()).optional().describe("setfacl entries"),
+  context: z
+    .object({ name: z.string().optional(), user: z.string().optional(), type: z.string().min(1), range: z.string().optional() })
+    .optional()
+    .describe("SELinux context"),
+  type: z.array(z.enum(["file", "directory"])).optional().describe("Apply to files, directories or both (default)"),
+});
+
+const hooksSchema = z
+  .record(z.string(), z.array(hookScriptSchema).nullable())
+  .superRefine((hooks, ctx) => {
+    for (const name of Object.keys(hooks)) {
+      if ((reservedLifecycleEvents as readonly string[]).includes(name)) {
+        ctx.addIssue({ code: "custom", path: [name], message: `${name} is reserved and cannot have hooks` });
+      } else if (!(scriptableLifecycleEvents as readonly string[]).includes(name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `unknown lifecycle event ${name}; expected one of ${scriptableLifecycleEvents.join(", ")}`,
+        });
+      }
+    }
+  });
+
+export const appSpecSchema = z.object({
+  version: z
+    .union([z.number(), z.string()])
+    .refine((v) => Number(v) === 0 && String(v).trim() !== "", "version must be 0.0")
+    .describe("Always 0.0"),
+  os: z.enum(["linux", "windows"], { message: "os must be linux or windows" }).describe("Target operating system"),
+  files: z.array(fileMappingSchema).nullish().describe("Files Install copies from the bundle"),
+  file_exists_behavior: z
+    .enum(fileExistsBehaviors, { message: "file_exists_behavior must be DISALLOW, OVERWRITE or RETAIN" })
+    .optional()
+    .describe("What Install does with files already at a destination"),
+  permissions: z.array(permissionSchema).nullish().describe("Permissions Install applies to copied files"),
+  hooks: hooksSchema.nullish().describe("Scripts to run per lifecycle event"),
+});
+export type AppSpec = z.infer<typeof appSpecSchema>;
+export type HookScript = z.infer<typeof hookScriptSchema>;
+export type FileMapping = z.infer<typeof fileMappingSchema>;
+export type PermissionSpec = z.infer<typeof permissionSchema>;
+
+export type AppSpecError = {
+  /** File the error is in, e.g. appspec.yml. */
+  file: string;
+  /** 1-based line, when known. */
+  line: number | null;
+  /** 1-based column, when known. */
+  column: number | null;
+  /** Dotted field path, e.g. hooks.AfterInstall[0].timeout. */
+  field: string;
+  message: string;
+};
+
+export type ParseAppSpecResult = { ok: true; appSpec: AppSpec } | { ok: false; errors: AppSpecError[] };
+
+/** Formats an error as "appspec.yml:12:5 hooks.AfterInstall[0].timeout: message". */
+export function formatAppSpecError(e: AppSpecError): string {
+  const where = e.line === null ? e.file : `${e.file}:${e.line}${e.column === null ? "" : `:${e.column}`}`;
+  return e.field ? `${where} ${e.field}: ${e.message}` : `${where}: ${e.message}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, p) => (typeof p === "number" ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)), "");
+}
+
+function locate(doc: Document, lineCounter: LineCounter, path: readonly PropertyKey[]): { line: number | null; column: number | null } {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
+    if (isNode(node) && node.range) {
+      const pos = lineCounter.linePos(node.range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+    // A missing key: point at the parent map.
+    if (depth > 0 && isMap(doc.getIn(path.slice(0, depth - 1) as unknown[], true))) continue;
+  }
+  return { line: null, column: null };
+}
+
+/** Parses and validates appspec text; errors name file, line, column and field. */
+export function parseAppSpec(text: string, file = "appspec.yml"): ParseAppSpecResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((err) => {
+        const pos = err.linePos?.[0];
+        return { file, line: pos?.line ?? null, column: pos?.col ?? null, field: "", message: err.message.split("\n")[0] };
+      }),
+    };
+  }
+  const value: unknown = doc.toJS();
+  if (value === null || value === undefined || typeof value !== "object" || Array.isArray(value)) {
+    return { ok: false, errors: [{ file, line: 1, column: 1, field: "", message: "the appspec must be a mapping with at least version and os" }] };
+  }
+  const parsed = appSpecSchema.safeParse(value);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((issue) => ({
+        file,
+        ...locate(doc, lineCounter, issue.path),
+        field: formatPath(issue.path),
+        message: issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message,
+      })),
+    };
+  }
+  return { ok: true, appSpec: parsed.data };
+}

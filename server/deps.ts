@@ -1,0 +1,23 @@
+import type { Env } from "./env";
+import type { Db } from "./storage/database";
+
+/**
+ * Everything a request handler may reach, built once in main.ts (or in a test).
+ * Adapters receive it; nothing here is created at import time.
+ */
+export type Deps = {
+  db: Db;
+  env: Env;
+  /** Epoch ms; injectable so tests and the engine loop agree on time. */
+  now: () => number;
+  /** Services registered by main.ts; optional ones are absent in narrow unit tests. */
+  services: Partial<Services>;
+};
+
+/** Long-lived services wired in main.ts. Each owner adds its own field. */
+export interface Services {
+  /** Emits server -> browser live updates (see contracts/live-updates.ts). */
+  live: import("./sockets/live-publisher").LivePublisher;
+  /** Carries deployment decisions out (server/orchestrator). */
+  orchestrator: import("./orchestrator/orchestrator").Orchestrator;
+}

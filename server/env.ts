@@ -1,0 +1,57 @@
+import path from "node:path";
+import { z } from "zod";
+
+const byteSize = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  LANDLINE_DATA_DIR: z.string().default("./data"),
+  LANDLINE_PUBLIC_URL: z.string().url().optional(),
+  LANDLINE_MAX_BUNDLE_BYTES: byteSize.default(2 * 1024 ** 3),
+  LANDLINE_MAX_BUNDLE_ENTRIES: z.coerce.number().int().positive().default(100_000),
+  LANDLINE_ADMIN_EMAIL: z.string().email().optional(),
+  LANDLINE_ADMIN_PASSWORD: z.string().min(8).optional(),
+  LANDLINE_SESSION_DAYS: z.coerce.number().positive().default(14),
+  LANDLINE_AGENT_GRACE_SECONDS: z.coerce.number().positive().default(60),
+  LANDLINE_EVENT_PICKUP_SECONDS: z.coerce.number().positive().default(300),
+  LANDLINE_METRICS_TOKEN: z.string().min(16).optional(),
+  LANDLINE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  // "false" serves only the API, sockets and agent endpoints (integration tests, headless control planes).
+  LANDLINE_SERVE_UI: z.enum(["true", "false"]).default("true"),
+  LANDLINE_SECURE_COOKIES: z
+    .enum(["true", "false", "auto"])
+    .default("auto"),
+});
+
+export type Env = z.infer<typeof envSchema> & {
+  /** absolute data directory */
+  dataDir: string;
+  /** absolute path of the SQLite database file */
+  databasePath: string;
+  /** content-addressed bundle directory */
+  bundleDir: string;
+  /** base URL used in links (notifications, enrollment commands) */
+  publicUrl: string;
+};
+
+export class EnvError extends Error {}
+
+/** Parses configuration from an environment map; the only reader of process.env is main.ts passing it here. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.LANDLINE_DATA_DIR);
+  return {
+    ...env,
+    dataDir,
+    databasePath: path.join(dataDir, "landline.db"),
+    bundleDir: path.join(dataDir, "bundles"),
+    publicUrl: (env.LANDLINE_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+  };
+}

@@ -1,0 +1,108 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { parse as parseCookie } from "cookie";
+import { Server as SocketServer } from "socket.io";
+import { resolvePrincipal } from "./auth/principal";
+import { bootstrapAdminFromEnv } from "./auth/bootstrap";
+import type { Deps } from "./deps";
+import { EnvError, loadEnv } from "./env";
+import { handleAgentEnroll } from "./http/agent-enroll";
+import { handleBundleDownload } from "./http/bundle-download";
+import { handleRevisionUpload } from "./http/revision-upload";
+import { startOrchestrator } from "./orchestrator/start";
+import { attachAgentNamespace } from "./sockets/agent-namespace";
+import { attachBrowserNamespace } from "./sockets/browser-namespace";
+import { openDatabase } from "./storage/database";
+import { seedPredefinedConfigs } from "./storage/seed";
+import { appRouter } from "./trpc/router";
+
+function clientIp(req: IncomingMessage): string | null {
+  return req.socket.remoteAddress ?? null;
+}
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = loadEnv(process.env);
+  } catch (err) {
+    if (err instanceof EnvError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const db = openDatabase(env.databasePath);
+  seedPredefinedConfigs(db);
+  const deps: Deps = { db, env, now: () => Date.now(), services: {} };
+  await bootstrapAdminFromEnv(deps);
+
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: "/api/trpc/",
+    createContext: ({ req, res }) => ({
+      ...deps,
+      principal: resolvePrincipal(db, req.headers, deps.now(), parseCookie),
+      ip: clientIp(req),
+      setHeader: (name: string, value: string | string[]) => res.appendHeader(name, value),
+    }),
+  });
+
+  let nextHandle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
+  const route = (req: IncomingMessage, res: ServerResponse): Promise<void> | void => {
+    const url = req.url ?? "/";
+    if (url.startsWith("/api/trpc/")) return trpcHandler(req, res);
+    if (url === "/api/agent/enroll") return handleAgentEnroll(deps, req, res);
+    if (url.startsWith("/api/agent/bundles/") || /^\/api\/revisions\/[^/?]+\/bundle/.test(url)) return handleBundleDownload(deps, req, res);
+    if (url === "/api/revisions" || url.startsWith("/api/revisions?")) return handleRevisionUpload(deps, req, res);
+    if (url === "/healthz") {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
+      return;
+    }
+    if (nextHandle) return nextHandle(req, res);
+    res.writeHead(404, { "content-type": "text/plain" }).end("Not found (UI disabled)");
+  };
+  // The request listener is installed before Socket.IO attaches, so /socket.io/* never reaches Next.
+  const httpServer = createServer((req, res) => {
+    Promise.resolve(route(req, res)).catch((err: unknown) => {
+      console.error("request failed", req.method, req.url?.split("?")[0], err);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "Internal server error" }));
+      else res.destroy();
+    });
+  });
+  const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 8 * 1024 * 1024 });
+  deps.services.live = attachBrowserNamespace(io, deps);
+  attachAgentNamespace(io, deps);
+  const stopOrchestrator = startOrchestrator(deps, io);
+
+  let closeNext: () => Promise<void> = async () => {};
+  if (env.LANDLINE_SERVE_UI === "true") {
+    const { default: next } = await import("next");
+    const dev = env.NODE_ENV !== "production";
+    const app = next({ dev, hostname: "localhost", port: env.PORT, httpServer });
+    await app.prepare();
+    const handle = app.getRequestHandler();
+    nextHandle = (req, res) => handle(req, res);
+    closeNext = () => app.close();
+  }
+
+  httpServer.listen(env.PORT, env.HOST, () => {
+    const addr = httpServer.address();
+    const port = typeof addr === "object" && addr ? addr.port : env.PORT;
+    console.log(`Landline ready on http://localhost:${port} (data in ${env.dataDir})`);
+  });
+
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    stopOrchestrator();
+    io.close();
+    await closeNext().catch(() => {});
+    db.$client.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
+
+await main();

@@ -1,0 +1,265 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Diagnostics } from "../contracts/deployment";
+import {
+  deploymentCreators,
+  deploymentErrorCodes,
+  deploymentStatuses,
+  lifecycleEventStatuses,
+  targetStatuses,
+} from "../contracts/deployment";
+import type { AutoRollbackConfiguration, HostTag, TagSet } from "../contracts/resources";
+import { bundleTypes, fileExistsBehaviors, minimumHealthyHostsTypes, roles } from "../contracts/resources";
+import type { AppSpec } from "../contracts/appspec";
+import type { HostFacts } from "../contracts/agent-protocol";
+
+// All times are epoch milliseconds.
+const now = sql`(cast(unixepoch('subsecond') * 1000 as integer))`;
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name"),
+  passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: roles }).notNull(),
+  disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull().default(now),
+  updatedAt: integer("updated_at").notNull().default(now),
+});
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** sha256 of the cookie secret; the secret itself is never stored. */
+    idHash: text("id_hash").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull().default(now),
+    expiresAt: integer("expires_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull().default(now),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** sha256 of the secret. */
+    tokenHash: text("token_hash").notNull().unique(),
+    /** First characters of the token, shown so users can tell tokens apart. */
+    prefix: text("prefix").notNull(),
+    /** Role the token acts with; never above its user's. */
+    role: text("role", { enum: roles }).notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+    lastUsedAt: integer("last_used_at"),
+    expiresAt: integer("expires_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId)],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull().default(now),
+    userId: text("user_id"),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    resourceType: text("resource_type").notNull(),
+    resourceId: text("resource_id"),
+    ip: text("ip"),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index("audit_at_idx").on(t.at), index("audit_resource_idx").on(t.resourceType, t.resourceId)],
+);
+
+export const applications = sqliteTable("applications", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  computePlatform: text("compute_platform", { enum: ["Server"] }).notNull().default("Server"),
+  createdAt: integer("created_at").notNull().default(now),
+  updatedAt: integer("updated_at").notNull().default(now),
+});
+
+export const deploymentConfigs = sqliteTable("deployment_configs", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  minimumHealthyHostsType: text("min_healthy_type", { enum: [...minimumHealthyHostsTypes, "MOST_CONCURRENCY"] }).notNull(),
+  minimumHealthyHostsValue: integer("min_healthy_value").notNull(),
+  predefined: integer("predefined", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const deploymentGroups = sqliteTable(
+  "deployment_groups",
+  {
+    id: text("id").primaryKey(),
+    applicationId: text("application_id").notNull().references(() => applications.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    deploymentConfigName: text("deployment_config_name").notNull().default("CodeDeployDefault.OneAtATime"),
+    tagSet: text("tag_set", { mode: "json" }).$type<TagSet>().notNull(),
+    autoRollback: text("auto_rollback", { mode: "json" }).$type<AutoRollbackConfiguration>().notNull(),
+    /** Default file-exists behaviour for deployments to this group. */
+    fileExistsBehavior: text("file_exists_behavior", { enum: fileExistsBehaviors }).notNull().default("DISALLOW"),
+    lastSuccessfulDeploymentId: text("last_successful_deployment_id"),
+    lastAttemptedDeploymentId: text("last_attempted_deployment_id"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("deployment_groups_app_name_idx").on(t.applicationId, t.name)],
+);
+
+export const revisions = sqliteTable(
+  "revisions",
+  {
+    id: text("id").primaryKey(),
+    applicationId: text("application_id").notNull().references(() => applications.id, { onDelete: "cascade" }),
+    sha256: text("sha256").notNull(),
+    bundleType: text("bundle_type", { enum: bundleTypes }).notNull(),
+    size: integer("size").notNull(),
+    description: text("description"),
+    /** The validated appspec, as parsed at upload. */
+    appSpec: text("app_spec", { mode: "json" }).$type<AppSpec>().notNull(),
+    uploadedBy: text("uploaded_by"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("revisions_app_sha_idx").on(t.applicationId, t.sha256), index("revisions_sha_idx").on(t.sha256)],
+);
+
+export const hosts = sqliteTable("hosts", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  tags: text("tags", { mode: "json" }).$type<HostTag[]>().notNull(),
+  /** sha256 of the host credential secret. */
+  credentialHash: text("credential_hash").notNull(),
+  facts: text("facts", { mode: "json" }).$type<HostFacts>(),
+  online: integer("online", { mode: "boolean" }).notNull().default(false),
+  enrolledAt: integer("enrolled_at").notNull().default(now),
+  lastSeenAt: integer("last_seen_at"),
+  deregisteredAt: integer("deregistered_at"),
+  /** Highest agent log seq stored for this host. */
+  lastLogSeq: integer("last_log_seq").notNull().default(0),
+  enrollmentTokenId: text("enrollment_token_id"),
+});
+
+export const enrollmentTokens = sqliteTable("enrollment_tokens", {
+  id: text("id").primaryKey(),
+  name: text("name"),
+  tokenHash: text("token_hash").notNull().unique(),
+  prefix: text("prefix").notNull(),
+  createdBy: text("created_by"),
+  createdAt: integer("created_at").notNull().default(now),
+  expiresAt: integer("expires_at"),
+  /** null means unlimited. */
+  maxUses: integer("max_uses"),
+  uses: integer("uses").notNull().default(0),
+  /** Tags given to hosts that enroll with this token, merged under the agent's own. */
+  tags: text("tags", { mode: "json" }).$type<HostTag[]>(),
+  revokedAt: integer("revoked_at"),
+});
+
+export const deployments = sqliteTable(
+  "deployments",
+  {
+    id: text("id").primaryKey(),
+    applicationId: text("application_id").notNull().references(() => applications.id),
+    deploymentGroupId: text("deployment_group_id").notNull().references(() => deploymentGroups.id),
+    revisionId: text("revision_id").notNull().references(() => revisions.id),
+    status: text("status", { enum: deploymentStatuses }).notNull(),
+    creator: text("creator", { enum: deploymentCreators }).notNull().default("user"),
+    createdBy: text("created_by"),
+    description: text("description"),
+    deploymentConfigName: text("deployment_config_name").notNull(),
+    fileExistsBehavior: text("file_exists_behavior", { enum: fileExistsBehaviors }).notNull(),
+    ignoreApplicationStopFailures: integer("ignore_app_stop_failures", { mode: "boolean" }).notNull().default(false),
+    autoRollback: text("auto_rollback", { mode: "json" }).$type<AutoRollbackConfiguration>().notNull(),
+    startAt: integer("start_at"),
+    /** Set when a scheduled start was missed while the server was down. */
+    startNote: text("start_note"),
+    createdAt: integer("created_at").notNull().default(now),
+    startedAt: integer("started_at"),
+    completedAt: integer("completed_at"),
+    errorCode: text("error_code", { enum: deploymentErrorCodes }),
+    errorMessage: text("error_message"),
+    stopRequestedAt: integer("stop_requested_at"),
+    /** Rollback requested with the stop (overrides the group setting). */
+    stopAutoRollback: integer("stop_auto_rollback", { mode: "boolean" }),
+    rollbackDeploymentId: text("rollback_deployment_id"),
+    rollbackTriggeringDeploymentId: text("rollback_triggering_deployment_id"),
+    rollbackMessage: text("rollback_message"),
+  },
+  (t) => [
+    index("deployments_group_idx").on(t.deploymentGroupId, t.createdAt),
+    index("deployments_app_idx").on(t.applicationId, t.createdAt),
+    index("deployments_status_idx").on(t.status),
+  ],
+);
+
+export const deploymentTargets = sqliteTable(
+  "deployment_targets",
+  {
+    id: text("id").primaryKey(),
+    deploymentId: text("deployment_id").notNull().references(() => deployments.id, { onDelete: "cascade" }),
+    hostId: text("host_id").notNull().references(() => hosts.id),
+    hostName: text("host_name").notNull(),
+    /** Scheduling order within the deployment. */
+    position: integer("position").notNull(),
+    status: text("status", { enum: targetStatuses }).notNull().default("Pending"),
+    startedAt: integer("started_at"),
+    completedAt: integer("completed_at"),
+    lastUpdatedAt: integer("last_updated_at").notNull().default(now),
+  },
+  (t) => [index("targets_deployment_idx").on(t.deploymentId, t.position), index("targets_host_idx").on(t.hostId, t.status)],
+);
+
+export const lifecycleEvents = sqliteTable(
+  "lifecycle_events",
+  {
+    id: text("id").primaryKey(),
+    targetId: text("target_id").notNull().references(() => deploymentTargets.id, { onDelete: "cascade" }),
+    deploymentId: text("deployment_id").notNull(),
+    name: text("name").notNull(),
+    position: integer("position").notNull(),
+    status: text("status", { enum: lifecycleEventStatuses }).notNull().default("Pending"),
+    /** Command id sent to the agent for this event; null until dispatched. */
+    commandId: text("command_id").unique(),
+    dispatchedAt: integer("dispatched_at"),
+    acceptedAt: integer("accepted_at"),
+    startedAt: integer("started_at"),
+    completedAt: integer("completed_at"),
+    diagnostics: text("diagnostics", { mode: "json" }).$type<Diagnostics>(),
+    /** Which deployment's scripts ran (ApplicationStop runs the last installed revision's). */
+    scriptDeploymentId: text("script_deployment_id"),
+    scriptRevisionId: text("script_revision_id"),
+    /** Highest host log seq for this command, reported with the result. */
+    lastLogSeq: integer("last_log_seq"),
+  },
+  (t) => [index("events_target_idx").on(t.targetId, t.position), index("events_deployment_idx").on(t.deploymentId)],
+);
+
+export const logLines = sqliteTable(
+  "log_lines",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    deploymentId: text("deployment_id").notNull(),
+    targetId: text("target_id").notNull(),
+    eventName: text("event_name").notNull(),
+    hostId: text("host_id").notNull(),
+    /** The agent's per-host seq. */
+    hostSeq: integer("host_seq").notNull(),
+    at: integer("at").notNull(),
+    stream: text("stream", { enum: ["stdout", "stderr", "system"] }).notNull(),
+    text: text("text").notNull(),
+  },
+  (t) => [index("log_target_idx").on(t.targetId, t.id), index("log_deployment_idx").on(t.deploymentId, t.id)],
+);
+
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value", { mode: "json" }).notNull(),
+});
