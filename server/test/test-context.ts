@@ -1,0 +1,47 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import type { Principal } from "../auth/principal";
+import type { Role } from "../contracts/resources";
+import type { Deps } from "../deps";
+import { loadEnv } from "../env";
+import { openDatabase } from "../storage/database";
+import { seedPredefinedConfigs } from "../storage/seed";
+import { users } from "../storage/schema";
+import { createCallerFactory, type TrpcContext } from "../trpc/init";
+import { appRouter } from "../trpc/router";
+
+/** A fresh data directory with a migrated SQLite file; removed by cleanup(). */
+export function createTestDeps(overrides: Record<string, string> = {}): Deps & { cleanup: () => void } {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "landline-test-"));
+  const env = loadEnv({ LANDLINE_DATA_DIR: dataDir, NODE_ENV: "test", ...overrides });
+  const db = openDatabase(env.databasePath);
+  seedPredefinedConfigs(db);
+  return {
+    db,
+    env,
+    now: () => Date.now(),
+    services: {},
+    cleanup: () => {
+      db.$client.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Inserts a user row directly (password hash is a placeholder: it cannot sign in). */
+export function insertTestUser(deps: Deps, role: Role, email = `${role}-${randomUUID().slice(0, 8)}@example.com`): Principal {
+  const id = randomUUID();
+  deps.db.insert(users).values({ id, email, passwordHash: "!", role }).run();
+  return { userId: id, email, role, via: "session", credentialId: "test" };
+}
+
+const createCaller = createCallerFactory(appRouter);
+
+/** A tRPC caller acting as `principal` (null: anonymous). */
+export function callerFor(deps: Deps, principal: Principal | null, extra: Partial<TrpcContext> = {}) {
+  const headers: Record<string, string | string[]> = {};
+  const ctx: TrpcContext = { ...deps, principal, ip: "127.0.0.1", setHeader: (n, v) => (headers[n.toLowerCase()] = v), ...extra };
+  return Object.assign(createCaller(ctx), { responseHeaders: headers });
+}
