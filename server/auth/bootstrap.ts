@@ -1,4 +1,25 @@
 import type { Deps } from "../deps";
+import { DomainError } from "../domain-errors";
+import { recordAudit } from "./audit";
+import { createUser, hasAnyUser } from "./users";
 
 /** Creates the first admin from LANDLINE_ADMIN_EMAIL / LANDLINE_ADMIN_PASSWORD when no user exists. */
-export async function bootstrapAdminFromEnv(_deps: Deps): Promise<void> {}
+export async function bootstrapAdminFromEnv(deps: Deps, log: (line: string) => void = console.log): Promise<void> {
+  const email = deps.env.LANDLINE_ADMIN_EMAIL;
+  const password = deps.env.LANDLINE_ADMIN_PASSWORD;
+  if (!email || !password || hasAnyUser(deps.db)) return;
+  try {
+    const user = await createUser(deps.db, { email, password, role: "admin" }, deps.now(), { onlyIfFirst: true });
+    recordAudit(
+      deps.db,
+      { principal: null, ip: null },
+      { action: "users.create", resourceType: "user", resourceId: user.id, details: { email: user.email, role: user.role, source: "LANDLINE_ADMIN_EMAIL" } },
+      deps.now(),
+    );
+    log(`Created admin ${user.email} from LANDLINE_ADMIN_EMAIL`);
+  } catch (err) {
+    // Another process created the first user between the check and the insert.
+    if (err instanceof DomainError && err.kind === "CONFLICT") return;
+    throw err;
+  }
+}

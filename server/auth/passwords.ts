@@ -1,6 +1,6 @@
 import { hash, verify } from "@node-rs/argon2";
 
-export const MIN_PASSWORD_LENGTH = 8;
+export { MIN_PASSWORD_LENGTH } from "../contracts/accounts";
 
 /** Argon2id with the library's defaults (19 MiB, t=2), OWASP's recommended floor. */
 export function hashPassword(password: string): Promise<string> {

@@ -43,5 +43,9 @@ const createCaller = createCallerFactory(appRouter);
 export function callerFor(deps: Deps, principal: Principal | null, extra: Partial<TrpcContext> = {}) {
   const headers: Record<string, string | string[]> = {};
   const ctx: TrpcContext = { ...deps, principal, ip: "127.0.0.1", setHeader: (n, v) => (headers[n.toLowerCase()] = v), ...extra };
-  return Object.assign(createCaller(ctx), { responseHeaders: headers });
+  const caller = createCaller(ctx);
+  // The caller is a proxy that turns every property into a procedure path, so Object.assign cannot add to it.
+  return new Proxy(caller, {
+    get: (target, key, receiver) => (key === "responseHeaders" ? headers : Reflect.get(target, key, receiver)),
+  }) as typeof caller & { responseHeaders: Record<string, string | string[]> };
 }

@@ -1,3 +1,7 @@
-import { router } from "../init";
+import { listAuditLog } from "../../auth/audit";
+import { auditLogListInputSchema } from "../../contracts/accounts";
+import { adminProcedure, router } from "../init";
 
-export const auditLogRouter = router({});
+export const auditLogRouter = router({
+  list: adminProcedure.input(auditLogListInputSchema).query(({ ctx, input }) => listAuditLog(ctx.db, input)),
+});
