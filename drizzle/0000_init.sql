@@ -89,6 +89,8 @@ CREATE TABLE `deployments` (
 	`created_by` text,
 	`description` text,
 	`deployment_config_name` text NOT NULL,
+	`min_healthy_type` text DEFAULT 'MOST_CONCURRENCY' NOT NULL,
+	`min_healthy_value` integer DEFAULT 1 NOT NULL,
 	`file_exists_behavior` text NOT NULL,
 	`ignore_app_stop_failures` integer DEFAULT false NOT NULL,
 	`auto_rollback` text NOT NULL,
@@ -186,6 +188,8 @@ CREATE TABLE `revisions` (
 	`size` integer NOT NULL,
 	`description` text,
 	`app_spec` text NOT NULL,
+	`bundle_root` text DEFAULT '' NOT NULL,
+	`app_spec_path` text DEFAULT 'appspec.yml' NOT NULL,
 	`uploaded_by` text,
 	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
 	FOREIGN KEY (`application_id`) REFERENCES `applications`(`id`) ON UPDATE no action ON DELETE cascade
@@ -221,4 +225,40 @@ CREATE TABLE `users` (
 	`updated_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `users_email_unique` ON `users` (`email`);
+CREATE UNIQUE INDEX `users_email_unique` ON `users` (`email`);--> statement-breakpoint
+CREATE TABLE `webhook_deliveries` (
+	`id` text PRIMARY KEY NOT NULL,
+	`webhook_id` text NOT NULL,
+	`event_type` text NOT NULL,
+	`deployment_id` text NOT NULL,
+	`target_id` text,
+	`body` text NOT NULL,
+	`status` text DEFAULT 'pending' NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`response_code` integer,
+	`last_error` text,
+	`next_attempt_at` integer,
+	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
+	`last_attempt_at` integer,
+	`completed_at` integer,
+	FOREIGN KEY (`webhook_id`) REFERENCES `webhook_targets`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `webhook_deliveries_due_idx` ON `webhook_deliveries` (`status`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `webhook_deliveries_webhook_idx` ON `webhook_deliveries` (`webhook_id`,`created_at`);--> statement-breakpoint
+CREATE TABLE `webhook_targets` (
+	`id` text PRIMARY KEY NOT NULL,
+	`deployment_group_id` text NOT NULL,
+	`name` text NOT NULL,
+	`url` text NOT NULL,
+	`secret` text NOT NULL,
+	`events` text NOT NULL,
+	`format` text DEFAULT 'json' NOT NULL,
+	`enabled` integer DEFAULT true NOT NULL,
+	`created_by` text,
+	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
+	`updated_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
+	FOREIGN KEY (`deployment_group_id`) REFERENCES `deployment_groups`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `webhook_targets_group_name_idx` ON `webhook_targets` (`deployment_group_id`,`name`);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isMap, isNode, LineCounter, parseDocument, type Document } from "yaml";
+import { isCollection, isMap, isNode, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { reservedLifecycleEvents, scriptableLifecycleEvents } from "./deployment";
 import { fileExistsBehaviors } from "./resources";
 
@@ -71,7 +71,10 @@ export const appSpecSchema = z.object({
     .union([z.number(), z.string()])
     .refine((v) => Number(v) === 0 && String(v).trim() !== "", "version must be 0.0")
     .describe("Always 0.0"),
-  os: z.enum(["linux", "windows"], { message: "os must be linux or windows" }).describe("Target operating system"),
+  os: z
+    .enum(["linux", "windows"], { message: "os must be linux or windows" })
+    .refine((os) => os === "linux", "os: windows is not supported; Landline agents run Linux")
+    .describe("Target operating system; Landline agents run Linux, so always linux"),
   files: z.array(fileMappingSchema).nullish().describe("Files Install copies from the bundle"),
   file_exists_behavior: z
     .enum(fileExistsBehaviors, { message: "file_exists_behavior must be DISALLOW, OVERWRITE or RETAIN" })
@@ -94,10 +97,49 @@ export type AppSpecError = {
   column: number | null;
   /** Dotted field path, e.g. hooks.AfterInstall[0].timeout. */
   field: string;
+  /** One-line explanation of the problem. */
   message: string;
 };
 
 export type ParseAppSpecResult = { ok: true; appSpec: AppSpec } | { ok: false; errors: AppSpecError[] };
+
+/** What parseAppSpec needs to know about a bundle to check that files sources and hook scripts exist in it. */
+export type BundleListing = {
+  /** Kind of the entry at a normalized path relative to the bundle root ("" is the root), following symlinks; null when absent. */
+  kindOf(path: string): "file" | "directory" | null;
+};
+
+/** A files source or hook location as a normalized bundle path ("" is the whole bundle), or null when it leaves the bundle. */
+export function toBundlePath(appSpecPath: string): string | null {
+  const parts = appSpecPath.split("/").filter((s) => s !== "" && s !== ".");
+  return parts.includes("..") ? null : parts.join("/");
+}
+
+type BundleIssue = { path: PropertyKey[]; message: string };
+
+function checkAgainstBundle(appSpec: AppSpec, bundle: BundleListing): BundleIssue[] {
+  const issues: BundleIssue[] = [];
+  for (const [i, mapping] of (appSpec.files ?? []).entries()) {
+    const path = toBundlePath(mapping.source);
+    if (path === null) issues.push({ path: ["files", i, "source"], message: `${mapping.source} points outside the bundle` });
+    else if (bundle.kindOf(path) === null) issues.push({ path: ["files", i, "source"], message: `${mapping.source} is not in the bundle` });
+  }
+  for (const [event, scripts] of Object.entries(appSpec.hooks ?? {})) {
+    for (const [i, script] of (scripts ?? []).entries()) {
+      const path = toBundlePath(script.location);
+      const kind = path === null ? null : bundle.kindOf(path);
+      if (kind === "file") continue;
+      const problem =
+        path === null
+          ? `${script.location} points outside the bundle`
+          : kind === "directory"
+            ? `${script.location} is a directory, not a script`
+            : `${script.location} is not in the bundle (CodeDeploy would fail only when the hook runs; Landline checks scripts at upload)`;
+      issues.push({ path: ["hooks", event, i, "location"], message: problem });
+    }
+  }
+  return issues;
+}
 
 /** Formats an error as "appspec.yml:12:5 hooks.AfterInstall[0].timeout: message". */
 export function formatAppSpecError(e: AppSpecError): string {
@@ -113,25 +155,46 @@ function locate(doc: Document, lineCounter: LineCounter, path: readonly Property
   for (let depth = path.length; depth >= 0; depth--) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
     if (isNode(node) && node.range) {
-      const pos = lineCounter.linePos(node.range[0]);
+      // A mapping or list value is reported at its key, where a reader looks for it.
+      const at = (depth > 0 && isCollection(node) ? keyNodeOf(doc, path.slice(0, depth)) : null) ?? node;
+      const pos = lineCounter.linePos(at.range![0]);
       return { line: pos.line, column: pos.col };
     }
-    // A missing key: point at the parent map.
-    if (depth > 0 && isMap(doc.getIn(path.slice(0, depth - 1) as unknown[], true))) continue;
+    // Otherwise a missing key: the loop goes on to the parent.
   }
   return { line: null, column: null };
 }
 
-/** Parses and validates appspec text; errors name file, line, column and field. */
-export function parseAppSpec(text: string, file = "appspec.yml"): ParseAppSpecResult {
+function keyNodeOf(doc: Document, path: readonly PropertyKey[]): Node | null {
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1) as unknown[], true);
+  if (!isMap(parent)) return null;
+  const name = path[path.length - 1];
+  const pair = parent.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === name);
+  return pair && isNode(pair.key) && pair.key.range ? pair.key : null;
+}
+
+function isMissing(value: unknown, path: readonly PropertyKey[]): boolean {
+  let at: unknown = value;
+  for (const key of path) {
+    if (at === null || typeof at !== "object") return true;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at === undefined;
+}
+
+/**
+ * Parses and validates appspec text; errors name file, line, column and field. With a bundle listing it
+ * also checks that every files source and hook script exists in the bundle.
+ */
+export function parseAppSpec(text: string, file = "appspec.yml", bundle?: BundleListing): ParseAppSpecResult {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     return {
       ok: false,
       errors: doc.errors.map((err) => {
-        const pos = err.linePos?.[0];
-        return { file, line: pos?.line ?? null, column: pos?.col ?? null, field: "", message: err.message.split("\n")[0] };
+        const pos = lineCounter.linePos(err.pos[0]);
+        return { file, line: pos.line, column: pos.col, field: "", message: err.message.split("\n")[0] };
       }),
     };
   }
@@ -147,8 +210,15 @@ export function parseAppSpec(text: string, file = "appspec.yml"): ParseAppSpecRe
         file,
         ...locate(doc, lineCounter, issue.path),
         field: formatPath(issue.path),
-        message: issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message,
+        message: issue.path.length > 0 && isMissing(value, issue.path) ? "is required" : issue.message,
       })),
+    };
+  }
+  const bundleIssues = bundle ? checkAgainstBundle(parsed.data, bundle) : [];
+  if (bundleIssues.length > 0) {
+    return {
+      ok: false,
+      errors: bundleIssues.map((issue) => ({ file, ...locate(doc, lineCounter, issue.path), field: formatPath(issue.path), message: issue.message })),
     };
   }
   return { ok: true, appSpec: parsed.data };

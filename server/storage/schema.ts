@@ -12,6 +12,8 @@ import type { AutoRollbackConfiguration, HostTag, TagSet } from "../contracts/re
 import { bundleTypes, fileExistsBehaviors, minimumHealthyHostsTypes, roles } from "../contracts/resources";
 import type { AppSpec } from "../contracts/appspec";
 import type { HostFacts } from "../contracts/agent-protocol";
+import type { TriggerEventType } from "../contracts/webhooks";
+import { triggerEventTypes, webhookDeliveryStatuses, webhookFormats } from "../contracts/webhooks";
 
 // All times are epoch milliseconds.
 const now = sql`(cast(unixepoch('subsecond') * 1000 as integer))`;
@@ -125,6 +127,10 @@ export const revisions = sqliteTable(
     description: text("description"),
     /** The validated appspec, as parsed at upload. */
     appSpec: text("app_spec", { mode: "json" }).$type<AppSpec>().notNull(),
+    /** Directory inside the archive that is the bundle root: "" or, by the leading-directory rule, e.g. "myapp/". */
+    bundleRoot: text("bundle_root").notNull().default(""),
+    /** Path of the appspec within the archive, e.g. appspec.yml or myapp/appspec.yml. */
+    appSpecPath: text("app_spec_path").notNull().default("appspec.yml"),
     uploadedBy: text("uploaded_by"),
     createdAt: integer("created_at").notNull().default(now),
   },
@@ -175,6 +181,9 @@ export const deployments = sqliteTable(
     createdBy: text("created_by"),
     description: text("description"),
     deploymentConfigName: text("deployment_config_name").notNull(),
+    /** The config's minimum healthy hosts, copied at creation so the rules cannot change mid-deployment. */
+    minimumHealthyHostsType: text("min_healthy_type", { enum: [...minimumHealthyHostsTypes, "MOST_CONCURRENCY"] }).notNull().default("MOST_CONCURRENCY"),
+    minimumHealthyHostsValue: integer("min_healthy_value").notNull().default(1),
     fileExistsBehavior: text("file_exists_behavior", { enum: fileExistsBehaviors }).notNull(),
     ignoreApplicationStopFailures: integer("ignore_app_stop_failures", { mode: "boolean" }).notNull().default(false),
     autoRollback: text("auto_rollback", { mode: "json" }).$type<AutoRollbackConfiguration>().notNull(),
@@ -263,3 +272,46 @@ export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: text("value", { mode: "json" }).notNull(),
 });
+
+export const webhookTargets = sqliteTable(
+  "webhook_targets",
+  {
+    id: text("id").primaryKey(),
+    deploymentGroupId: text("deployment_group_id").notNull().references(() => deploymentGroups.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    url: text("url").notNull(),
+    /** HMAC signing key; kept in clear because every delivery is signed with it. Never returned after creation. */
+    secret: text("secret").notNull(),
+    events: text("events", { mode: "json" }).$type<TriggerEventType[]>().notNull(),
+    format: text("format", { enum: webhookFormats }).notNull().default("json"),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("webhook_targets_group_name_idx").on(t.deploymentGroupId, t.name)],
+);
+
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    webhookId: text("webhook_id").notNull().references(() => webhookTargets.id, { onDelete: "cascade" }),
+    eventType: text("event_type", { enum: triggerEventTypes }).notNull(),
+    deploymentId: text("deployment_id").notNull(),
+    /** Deployment target, for instance events. */
+    targetId: text("target_id"),
+    /** The exact body sent on every attempt (rendered when the event happened). */
+    body: text("body").notNull(),
+    status: text("status", { enum: webhookDeliveryStatuses }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    responseCode: integer("response_code"),
+    lastError: text("last_error"),
+    /** When the delivery loop may try next; null once finished. */
+    nextAttemptAt: integer("next_attempt_at"),
+    createdAt: integer("created_at").notNull().default(now),
+    lastAttemptAt: integer("last_attempt_at"),
+    completedAt: integer("completed_at"),
+  },
+  (t) => [index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt), index("webhook_deliveries_webhook_idx").on(t.webhookId, t.createdAt)],
+);
