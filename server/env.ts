@@ -17,9 +17,17 @@ const envSchema = z.object({
   LANDLINE_AGENT_GRACE_SECONDS: z.coerce.number().positive().default(60),
   LANDLINE_EVENT_PICKUP_SECONDS: z.coerce.number().positive().default(300),
   LANDLINE_METRICS_TOKEN: z.string().min(16).optional(),
+  // Seconds between webhook delivery attempts, comma-separated; one more attempt than delays.
+  LANDLINE_WEBHOOK_RETRY_SECONDS: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, "must be comma-separated seconds, e.g. 10,30,60,120")
+    .default("10,30,60,120")
+    .transform((s) => s.split(",").map(Number)),
   LANDLINE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   // "false" serves only the API, sockets and agent endpoints (integration tests, headless control planes).
   LANDLINE_SERVE_UI: z.enum(["true", "false"]).default("true"),
+  // "true" runs one agent beside the server (tagged landline=local) so a first deployment needs no other host.
+  LANDLINE_LOCAL_AGENT: z.enum(["true", "false"]).default("false"),
   LANDLINE_SECURE_COOKIES: z
     .enum(["true", "false", "auto"])
     .default("auto"),

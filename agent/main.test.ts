@@ -1,0 +1,195 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import net, { type AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import yazl from "yazl";
+import { spawnAgent, type SpawnedAgent } from "../server/test/spawn-agent";
+import { REPO_ROOT } from "../server/test/spawn-server";
+import { isProcessGroupAlive } from "./hook-runner";
+import { startProtocolServer, waitFor, type ProtocolServer } from "./test/protocol-server";
+import { AGENT_VERSION } from "./version";
+
+let tmp: string;
+let server: ProtocolServer;
+const agents: SpawnedAgent[] = [];
+
+beforeEach(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "landline-agent-main-"));
+  server = await startProtocolServer();
+});
+
+afterEach(async () => {
+  for (const agent of agents.splice(0)) await agent.kill("SIGKILL");
+  await server.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function start(options: Partial<Parameters<typeof spawnAgent>[0]> = {}) {
+  const agent = await spawnAgent({ serverUrl: server.url, enrollToken: server.enrollToken, name: "web-1", rootDir: path.join(tmp, "root"), ...options });
+  agents.push(agent);
+  return agent;
+}
+
+/** Runs the agent to completion; asynchronous, because the server it talks to lives in this process. */
+function runAgentToExit(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", "agent/main.ts", ...args], { cwd: REPO_ROOT, timeout: 30_000 }, (error, _stdout, stderr) =>
+      resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stderr }),
+    );
+  });
+}
+
+describe("the agent program", () => {
+  it("enrolls once, stores its credential privately and reuses it after a restart", async () => {
+    const agent = await start({ tags: [{ key: "env", value: "prod" }, { key: "role", value: "web" }] });
+    expect(agent.output()).toContain(`connected to ${server.url} as web-1`);
+    expect(server.enrollments).toHaveLength(1);
+    expect(server.enrollments[0]).toMatchObject({
+      token: server.enrollToken,
+      name: "web-1",
+      tags: [{ key: "env", value: "prod" }, { key: "role", value: "web" }],
+      facts: { platform: os.platform(), agentVersion: AGENT_VERSION, rootDir: agent.rootDir },
+    });
+    const credentialFile = path.join(agent.rootDir, "credential.json");
+    expect(fs.statSync(credentialFile).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(agent.rootDir).mode & 0o777).toBe(0o711);
+    expect(JSON.parse(fs.readFileSync(credentialFile, "utf8"))).toEqual({ serverUrl: server.url, hostId: "host-1", hostName: "web-1", credential: server.credential });
+    expect(agent.output()).not.toContain(server.credential);
+    expect(agent.output()).not.toContain(server.enrollToken);
+
+    const restarted = await agent.restart();
+    agents.push(restarted);
+    expect(server.enrollments).toHaveLength(1);
+    expect(server.hellos).toHaveLength(2);
+  });
+
+  it("exits with a clear message when the enrollment token is refused", async () => {
+    const result = await runAgentToExit(["--server", server.url, "--enroll", "wrong-token-0123456789", "--name", "web-1", "--root", path.join(tmp, "r")]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("the server refused the enrollment (401: invalid or expired enrollment token)");
+  });
+
+  it("exits with a clear message when it is not enrolled and has no token", async () => {
+    const result = await runAgentToExit(["--server", server.url, "--root", path.join(tmp, "r")]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("this host is not enrolled yet: start the agent with --server URL --enroll TOKEN");
+  });
+
+  it("after being killed mid-hook, reports the event as FailedAfterRestart and stops the hook's processes", async () => {
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from("version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: start.sh\n"), "appspec.yml");
+    zip.addBuffer(Buffer.from(`#!/bin/sh\necho $$ > "${tmp}/hook.pid"\necho started\nsleep 60\n`), "start.sh", { mode: 0o100755 });
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const c of zip.outputStream as AsyncIterable<Buffer>) chunks.push(c);
+    const body = Buffer.concat(chunks);
+    const sha256 = server.addBundle(body);
+    const spec = (commandId: string, lifecycleEvent: "DownloadBundle" | "ApplicationStart") => ({
+      commandId,
+      lifecycleEvent,
+      deploymentId: "d-DEPLOY001",
+      applicationName: "shop",
+      deploymentGroupName: "prod",
+      deploymentGroupId: "dg-1",
+      revision: { revisionId: "rev-1", sha256, bundleType: "zip" as const, size: body.length },
+      fileExistsBehavior: "DISALLOW" as const,
+      defaultHookTimeoutSeconds: 3600,
+    });
+
+    const agent = await start();
+    await server.sendCommand(spec("c-download", "DownloadBundle"));
+    await waitFor(() => server.results.some((r) => r.commandId === "c-download"), 15_000, "download");
+    await server.sendCommand(spec("c-start", "ApplicationStart"));
+    await waitFor(() => server.linesOf("c-start").some((l) => l.text === "started"), 15_000, "hook output");
+    const hookPid = Number(fs.readFileSync(path.join(tmp, "hook.pid"), "utf8"));
+    await agent.kill("SIGKILL");
+    expect(isProcessGroupAlive(hookPid)).toBe(true);
+
+    const restarted = await agent.restart();
+    agents.push(restarted);
+    await waitFor(() => server.results.some((r) => r.commandId === "c-start"), 15_000, "recovered result");
+    expect(server.results.find((r) => r.commandId === "c-start")).toMatchObject({ status: "Failed", diagnostics: { errorCode: "FailedAfterRestart" } });
+    expect(isProcessGroupAlive(hookPid)).toBe(false);
+    expect(server.violations).toEqual([]);
+  });
+
+  it("builds into one file that runs with plain node outside the repository", async () => {
+    const outfile = path.join(tmp, "standalone", "landline-agent.mjs");
+    await new Promise<void>((resolve, reject) =>
+      execFile(process.execPath, ["--import", "tsx", "agent/build.ts", outfile], { cwd: REPO_ROOT }, (error) => (error ? reject(error) : resolve())),
+    );
+    expect(fs.readFileSync(outfile, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+    const child = execFile(process.execPath, [outfile, "--server", server.url, "--enroll", server.enrollToken, "--name", "standalone-1", "--root", "data"], {
+      cwd: path.dirname(outfile),
+    });
+    let output = "";
+    child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+    try {
+      await waitFor(() => output.includes(`connected to ${server.url} as standalone-1`), 20_000, `standalone agent connection:\n${output}`);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it.each([
+    { name: "goes through HTTP_PROXY for enrollment, the socket and downloads", noProxy: "", proxied: true },
+    { name: "connects directly to a host listed in NO_PROXY", noProxy: "127.0.0.1", proxied: false },
+  ])("$name", async ({ noProxy, proxied }) => {
+    const tunnels: string[] = [];
+    const sockets: net.Socket[] = [];
+    let tunnelled = "";
+    const proxy = http.createServer((_req, res) => res.writeHead(405).end());
+    proxy.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+      tunnels.push(req.url ?? "");
+      const [host, port] = (req.url ?? "").split(":");
+      const upstream = net.connect(Number(port), host, () => {
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+        client.on("data", (d: Buffer) => (tunnelled += d.toString("latin1")));
+      });
+      sockets.push(client, upstream);
+      upstream.on("error", () => client.destroy());
+      client.on("error", () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    try {
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const body = Buffer.from("not really a zip, but enough to download");
+      const sha256 = server.addBundle(body);
+      await start({ env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: noProxy, no_proxy: noProxy } });
+      await server.sendCommand({
+        commandId: "c-download",
+        lifecycleEvent: "DownloadBundle",
+        deploymentId: "d-DEPLOY001",
+        applicationName: "shop",
+        deploymentGroupName: "prod",
+        deploymentGroupId: "dg-1",
+        revision: { revisionId: "rev-1", sha256, bundleType: "zip", size: body.length },
+        fileExistsBehavior: "DISALLOW",
+        defaultHookTimeoutSeconds: 3600,
+      });
+      await waitFor(() => server.results.length === 1, 15_000, "download result");
+      expect(server.downloads).toHaveLength(1);
+      const target = new URL(server.url).host;
+      expect(tunnels.length > 0).toBe(proxied);
+      expect(tunnels.every((t) => t === target)).toBe(true);
+      for (const request of ["POST /api/agent/enroll", "GET /socket.io/?", `GET /api/agent/bundles/${sha256}`]) {
+        expect(tunnelled.includes(request)).toBe(proxied);
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
+  });
+
+  it("keeps its version in step with package.json", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
+    expect(AGENT_VERSION).toBe(pkg.version);
+  });
+});
