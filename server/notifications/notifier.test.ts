@@ -1,0 +1,212 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { createApplication } from "../catalog/applications";
+import { createDeploymentGroup } from "../catalog/deployment-groups";
+import type { TriggerEventType } from "../contracts/webhooks";
+import type { Deps } from "../deps";
+import { webhookDeliveries, deployments } from "../storage/schema";
+import { insertTestDeployment, insertTestHost, insertTestRevision } from "../test/catalog-fixtures";
+import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
+import { startWebhookReceiver, type WebhookReceiver } from "../test/webhook-receiver";
+import { createNotifier, type Notifier } from "./notifier";
+import type { NotificationPayload } from "./notification-payload";
+import { verifyWebhookSignature } from "./webhook-signature";
+
+let deps: Deps & { cleanup: () => void };
+let receiver: WebhookReceiver | null;
+let notifier: Notifier | null;
+let deploymentId: string;
+let targetIds: string[];
+
+const fast = { retryDelaysMs: [100, 100], pollIntervalMs: 20, timeoutMs: 2_000 };
+
+beforeEach(() => {
+  deps = createTestDeps({ LANDLINE_PUBLIC_URL: "https://deploy.example.com" });
+  receiver = null;
+  notifier = null;
+  const now = Date.now();
+  const app = createApplication(deps.db, { applicationName: "shop" }, now);
+  const group = createDeploymentGroup(
+    deps.db,
+    { applicationName: "shop", deploymentGroupName: "prod", onPremisesTagSet: [[{ key: "env", value: "prod", type: "KEY_AND_VALUE" }]] },
+    now,
+  );
+  const { hostId } = insertTestHost(deps, "web-1", [{ key: "env", value: "prod" }], { online: true });
+  const { revisionId } = insertTestRevision(deps, app.applicationId);
+  ({ deploymentId, targetIds } = insertTestDeployment(deps, {
+    applicationId: app.applicationId,
+    deploymentGroupId: group.deploymentGroupId,
+    revisionId,
+    status: "InProgress",
+    targets: [{ hostId, hostName: "web-1", status: "Failed" }],
+  }));
+});
+
+afterEach(async () => {
+  notifier?.stop();
+  await receiver?.close();
+  deps.cleanup();
+});
+
+async function addWebhook(url: string, events: TriggerEventType[], format: "json" | "slack" = "json", name = "ops") {
+  const caller = callerFor(deps, insertTestUser(deps, "deployer"));
+  return caller.webhooks.create({ applicationName: "shop", deploymentGroupName: "prod", name, url, events, format });
+}
+
+function deliveriesOf(webhookId: string) {
+  return deps.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, webhookId)).all();
+}
+
+async function waitUntil(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe("webhook notifications", () => {
+  it("delivers each subscribed event in order, signed with the webhook's secret, and nothing unsubscribed", async () => {
+    receiver = await startWebhookReceiver();
+    const other = await startWebhookReceiver();
+    const { webhook, secret } = await addWebhook(receiver.url, ["DeploymentStart", "InstanceFailure", "DeploymentFailure"]);
+    await addWebhook(other.url, ["DeploymentSuccess"], "json", "success-only");
+    notifier = createNotifier(deps, fast);
+    notifier.start();
+
+    notifier.notify({ type: "DeploymentStart", deploymentId });
+    notifier.notify({ type: "InstanceStart", deploymentId, targetId: targetIds[0] });
+    notifier.notify({ type: "InstanceFailure", deploymentId, targetId: targetIds[0] });
+    deps.db.update(deployments).set({ status: "Failed", completedAt: Date.now(), errorCode: "HEALTH_CONSTRAINTS", errorMessage: "too many hosts failed" }).run();
+    notifier.notify({ type: "DeploymentFailure", deploymentId });
+
+    const got = await receiver.waitFor(3);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(receiver.received).toHaveLength(3);
+    expect(other.received).toHaveLength(0);
+    await other.close();
+
+    expect(got.map((r) => r.headers["landline-event"])).toEqual(["DeploymentStart", "InstanceFailure", "DeploymentFailure"]);
+    for (const r of got) {
+      expect(verifyWebhookSignature(secret, r.body, r.headers["landline-signature"] as string)).toBe(true);
+      expect(verifyWebhookSignature("llw_wrong", r.body, r.headers["landline-signature"] as string)).toBe(false);
+      expect(verifyWebhookSignature(secret, r.body + " ", r.headers["landline-signature"] as string)).toBe(false);
+      expect(r.headers["content-type"]).toBe("application/json");
+    }
+    const delivered = deliveriesOf(webhook.id);
+    expect(new Set(got.map((r) => r.headers["landline-delivery"]))).toEqual(new Set(delivered.map((d) => d.id)));
+
+    const [start, instance, failure] = got.map((r) => JSON.parse(r.body) as NotificationPayload);
+    expect(start).toMatchObject({ eventTriggerName: "ops", applicationName: "shop", deploymentGroupName: "prod", deploymentId, status: "InProgress", completeTime: null });
+    expect(start.deploymentUrl).toBe(`https://deploy.example.com/deployments/${deploymentId}`);
+    expect(instance).toMatchObject({ hostName: "web-1", targetId: targetIds[0], instanceStatus: "Failed" });
+    expect(instance.lifecycleEvents?.[0]).toMatchObject({ LifecycleEvent: "BeforeInstall" });
+    expect(failure).toMatchObject({
+      status: "Failed",
+      errorInformation: { ErrorCode: "HEALTH_CONSTRAINTS", ErrorMessage: "too many hosts failed" },
+      deploymentOverview: { Failed: 1, Succeeded: 0, InProgress: 0, Pending: 0, Skipped: 0 },
+    });
+    expect(failure.completeTime).toEqual(expect.any(Number));
+  });
+
+  it("retries a delivery the receiver refused and records both attempts", async () => {
+    receiver = await startWebhookReceiver((n) => (n === 0 ? 500 : 200));
+    const { webhook } = await addWebhook(receiver.url, ["DeploymentStart"]);
+    notifier = createNotifier(deps, fast);
+    notifier.start();
+    notifier.notify({ type: "DeploymentStart", deploymentId });
+
+    const [first, second] = await receiver.waitFor(2);
+    expect(second.headers["landline-delivery"]).toBe(first.headers["landline-delivery"]);
+    expect(second.body).toBe(first.body);
+    expect(second.at - first.at).toBeGreaterThanOrEqual(90);
+    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "succeeded");
+    expect(deliveriesOf(webhook.id)[0]).toMatchObject({ attempts: 2, responseCode: 200, lastError: null, nextAttemptAt: null });
+  });
+
+  it("gives up after the last scheduled attempt and keeps the receiver's answer as the error", async () => {
+    receiver = await startWebhookReceiver(() => 503);
+    const { webhook } = await addWebhook(receiver.url, ["DeploymentStart"]);
+    notifier = createNotifier(deps, fast);
+    notifier.start();
+    notifier.notify({ type: "DeploymentStart", deploymentId });
+
+    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "failed");
+    expect(receiver.received).toHaveLength(3);
+    expect(deliveriesOf(webhook.id)[0]).toMatchObject({ attempts: 3, responseCode: 503, lastError: "HTTP 503: receiver says no", nextAttemptAt: null });
+  });
+
+  it("times out a receiver that never answers without slowing down notify", async () => {
+    receiver = await startWebhookReceiver(() => "hang");
+    const { webhook } = await addWebhook(receiver.url, ["DeploymentStart"]);
+    notifier = createNotifier(deps, { ...fast, retryDelaysMs: [], timeoutMs: 300 });
+    notifier.start();
+    const started = performance.now();
+    notifier.notify({ type: "DeploymentStart", deploymentId });
+    expect(performance.now() - started).toBeLessThan(50);
+
+    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "failed");
+    expect(deliveriesOf(webhook.id)[0]).toMatchObject({ attempts: 1, responseCode: null, lastError: "timed out after 0.3 s" });
+  });
+
+  it("sends deliveries recorded before a restart once the loop starts again", async () => {
+    receiver = await startWebhookReceiver();
+    const { webhook } = await addWebhook(receiver.url, ["DeploymentStart"]);
+    const beforeRestart = createNotifier(deps, fast);
+    beforeRestart.notify({ type: "DeploymentStart", deploymentId });
+    expect(deliveriesOf(webhook.id)).toMatchObject([{ status: "pending", attempts: 0 }]);
+    expect(receiver.received).toHaveLength(0);
+
+    notifier = createNotifier(deps, fast);
+    notifier.start();
+    await receiver.waitFor(1);
+    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "succeeded");
+  });
+
+  it("renders a Slack message for slack webhooks", async () => {
+    receiver = await startWebhookReceiver();
+    await addWebhook(receiver.url, ["InstanceFailure"], "slack");
+    notifier = createNotifier(deps, fast);
+    notifier.start();
+    notifier.notify({ type: "InstanceFailure", deploymentId, targetId: targetIds[0] });
+
+    const [r] = await receiver.waitFor(1);
+    const message = JSON.parse(r.body) as { text: string; blocks: { type: string; text?: { text: string } }[] };
+    expect(message.text).toBe(`Deployment ${deploymentId} (shop / prod) failed on host web-1`);
+    expect(message.blocks[0].type).toBe("section");
+    expect(message.blocks[0].text?.text).toContain(`<https://deploy.example.com/deployments/${deploymentId}|Deployment ${deploymentId}>`);
+  });
+
+  it("does not deliver to a disabled webhook", async () => {
+    receiver = await startWebhookReceiver();
+    const { webhook } = await addWebhook(receiver.url, ["DeploymentStart"]);
+    await callerFor(deps, insertTestUser(deps, "deployer")).webhooks.update({ webhookId: webhook.id, enabled: false });
+    notifier = createNotifier(deps, fast);
+    notifier.start();
+    notifier.notify({ type: "DeploymentStart", deploymentId });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(receiver.received).toHaveLength(0);
+    expect(deliveriesOf(webhook.id)).toHaveLength(0);
+  });
+});
+
+describe("delivery history", () => {
+  it("deletes finished deliveries older than the retention and keeps recent and pending ones", async () => {
+    const { webhook } = await addWebhook("http://127.0.0.1:9/unused", ["DeploymentStart"]);
+    const day = 24 * 60 * 60 * 1000;
+    const base = { webhookId: webhook.id, eventType: "DeploymentStart" as const, deploymentId, body: "{}" };
+    deps.db
+      .insert(webhookDeliveries)
+      .values([
+        { ...base, id: "old-done", status: "succeeded", completedAt: Date.now() - 31 * day, createdAt: Date.now() - 31 * day },
+        { ...base, id: "old-failed", status: "failed", completedAt: Date.now() - 40 * day, createdAt: Date.now() - 40 * day },
+        { ...base, id: "recent", status: "succeeded", completedAt: Date.now() - day, createdAt: Date.now() - day },
+        { ...base, id: "waiting", status: "pending", nextAttemptAt: Date.now() + day, createdAt: Date.now() - 40 * day },
+      ])
+      .run();
+    notifier = createNotifier(deps, { ...fast, retentionMs: 30 * day });
+    notifier.start();
+    await waitUntil(() => deliveriesOf(webhook.id).length === 2);
+    expect(deliveriesOf(webhook.id).map((d) => d.id).sort()).toEqual(["recent", "waiting"]);
+  });
+});
