@@ -20,4 +20,10 @@ export interface Services {
   live: import("./sockets/live-publisher").LivePublisher;
   /** Carries deployment decisions out (server/orchestrator). */
   orchestrator: import("./orchestrator/orchestrator").Orchestrator;
+  /** Counts failed sign-ins per account and address (server/auth/sign-in-limiter.ts). */
+  signInLimiter: import("./auth/sign-in-limiter").SignInLimiter;
+  /** Records webhook deliveries for deployment events and runs the delivery loop (server/notifications). */
+  notifier: import("./notifications/notifier").Notifier;
+  /** Prometheus hooks: one call per thing counted (server/metrics). */
+  metrics: import("./metrics/metrics").Metrics;
 }

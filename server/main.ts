@@ -1,14 +1,23 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { parse as parseCookie } from "cookie";
+import { collectDefaultMetrics, Registry } from "prom-client";
 import { Server as SocketServer } from "socket.io";
 import { resolvePrincipal } from "./auth/principal";
 import { bootstrapAdminFromEnv } from "./auth/bootstrap";
+import { createSignInLimiter } from "./auth/sign-in-limiter";
 import type { Deps } from "./deps";
 import { EnvError, loadEnv } from "./env";
 import { handleAgentEnroll } from "./http/agent-enroll";
+import { handleCliDownload } from "./http/cli-download";
+import { handleMetrics } from "./http/metrics-endpoint";
 import { handleBundleDownload } from "./http/bundle-download";
 import { handleRevisionUpload } from "./http/revision-upload";
+import { removeStaleUploads } from "./bundles/bundle-store";
+import { instrumentRequests } from "./metrics/http-metrics";
+import { createMetrics } from "./metrics/metrics";
+import { createNotifier } from "./notifications/notifier";
+import { startLocalAgent } from "./local-agent";
 import { startOrchestrator } from "./orchestrator/start";
 import { attachAgentNamespace } from "./sockets/agent-namespace";
 import { attachBrowserNamespace } from "./sockets/browser-namespace";
@@ -33,7 +42,15 @@ async function main(): Promise<void> {
   }
   const db = openDatabase(env.databasePath);
   seedPredefinedConfigs(db);
+  await removeStaleUploads(env.dataDir);
   const deps: Deps = { db, env, now: () => Date.now(), services: {} };
+  const metricsRegistry = new Registry();
+  collectDefaultMetrics({ register: metricsRegistry });
+  const metrics = createMetrics(metricsRegistry, db);
+  deps.services.metrics = metrics;
+  const notifier = createNotifier(deps, { retryDelaysMs: env.LANDLINE_WEBHOOK_RETRY_SECONDS.map((s) => s * 1000) });
+  deps.services.notifier = notifier;
+  deps.services.signInLimiter = createSignInLimiter();
   await bootstrapAdminFromEnv(deps);
 
   const trpcHandler = createHTTPHandler({
@@ -54,6 +71,8 @@ async function main(): Promise<void> {
     if (url === "/api/agent/enroll") return handleAgentEnroll(deps, req, res);
     if (url.startsWith("/api/agent/bundles/") || /^\/api\/revisions\/[^/?]+\/bundle/.test(url)) return handleBundleDownload(deps, req, res);
     if (url === "/api/revisions" || url.startsWith("/api/revisions?")) return handleRevisionUpload(deps, req, res);
+    if (url === "/metrics" || url.startsWith("/metrics?")) return handleMetrics(deps, metricsRegistry, req, res);
+    if (url === "/api/cli/download") return handleCliDownload(deps, req, res);
     if (url === "/healthz") {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
       return;
@@ -62,17 +81,22 @@ async function main(): Promise<void> {
     res.writeHead(404, { "content-type": "text/plain" }).end("Not found (UI disabled)");
   };
   // The request listener is installed before Socket.IO attaches, so /socket.io/* never reaches Next.
-  const httpServer = createServer((req, res) => {
-    Promise.resolve(route(req, res)).catch((err: unknown) => {
-      console.error("request failed", req.method, req.url?.split("?")[0], err);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "Internal server error" }));
-      else res.destroy();
-    });
-  });
+  const httpServer = createServer(
+    instrumentRequests(metrics, (req, res) => {
+      Promise.resolve(route(req, res)).catch((err: unknown) => {
+        console.error("request failed", req.method, req.url?.split("?")[0], err);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "Internal server error" }));
+        else res.destroy();
+      });
+    }),
+  );
+  // Node's default of 5 minutes to receive a request would cut off large bundle uploads on slow links.
+  httpServer.requestTimeout = 60 * 60 * 1000;
   const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 8 * 1024 * 1024 });
   deps.services.live = attachBrowserNamespace(io, deps);
   attachAgentNamespace(io, deps);
   const stopOrchestrator = startOrchestrator(deps, io);
+  notifier.start();
 
   let closeNext: () => Promise<void> = async () => {};
   if (env.LANDLINE_SERVE_UI === "true") {
@@ -89,13 +113,17 @@ async function main(): Promise<void> {
     const addr = httpServer.address();
     const port = typeof addr === "object" && addr ? addr.port : env.PORT;
     console.log(`Landline ready on http://localhost:${port} (data in ${env.dataDir})`);
+    if (env.LANDLINE_LOCAL_AGENT === "true") stopLocalAgent = startLocalAgent(deps, `http://127.0.0.1:${port}`);
   });
+  let stopLocalAgent = () => {};
 
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
     closing = true;
+    stopLocalAgent();
     stopOrchestrator();
+    notifier.stop();
     io.close();
     await closeNext().catch(() => {});
     db.$client.close();

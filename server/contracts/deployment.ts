@@ -5,6 +5,8 @@ import {
   deploymentConfigNameSchema,
   deploymentGroupNameSchema,
   fileExistsBehaviors,
+  type AutoRollbackConfiguration,
+  type FileExistsBehavior,
 } from "./resources";
 
 /** Deployment status; Scheduled is Landline's: created with a future startAt. */
@@ -125,4 +127,203 @@ export type DeploymentOverview = {
   Succeeded: number;
   Failed: number;
   Skipped: number;
+};
+
+/** CodeDeploy's errorInformation. */
+export type ErrorInformation = {
+  /** Why the deployment failed or stopped. */
+  code: DeploymentErrorCode;
+  /** A human-readable explanation. */
+  message: string;
+};
+
+/** CodeDeploy's rollbackInfo, linking a deployment and its rollback both ways. */
+export type RollbackInfo = {
+  /** The rollback deployment this deployment triggered. */
+  rollbackDeploymentId: string | null;
+  /** The deployment whose failure or stop created this rollback deployment. */
+  rollbackTriggeringDeploymentId: string | null;
+  /** What happened to the rollback, e.g. "No previous successful revision to roll back to". */
+  rollbackMessage: string | null;
+};
+
+export const stopDeploymentInputSchema = z.object({
+  /** A deployment that has not finished. */
+  deploymentId: deploymentIdSchema,
+  /** True rolls back the hosts already updated; false never does; absent follows the group's DEPLOYMENT_STOP_ON_REQUEST. */
+  autoRollbackEnabled: z.boolean().optional(),
+});
+export type StopDeploymentInput = z.infer<typeof stopDeploymentInputSchema>;
+
+export const updateScheduleInputSchema = z.object({
+  /** A deployment in status Scheduled. */
+  deploymentId: deploymentIdSchema,
+  /** Epoch milliseconds; a time in the past starts the deployment now. */
+  startAt: z.number().int().positive(),
+});
+
+export const listDeploymentsInputSchema = z.object({
+  /** Only this application's deployments. */
+  applicationName: applicationNameSchema.optional(),
+  /** Only deployments to groups of this name. */
+  deploymentGroupName: deploymentGroupNameSchema.optional(),
+  /** One status or several. */
+  status: z.union([z.enum(deploymentStatuses), z.array(z.enum(deploymentStatuses)).min(1)]).optional(),
+  /** Page size. */
+  limit: z.number().int().min(1).max(200).default(50),
+  /** nextCursor of the previous page. */
+  cursor: z.string().max(200).nullish(),
+});
+export type ListDeploymentsInput = z.infer<typeof listDeploymentsInputSchema>;
+
+export const deploymentLogsInputSchema = z.object({
+  /** Deployment whose log to read. */
+  deploymentId: deploymentIdSchema,
+  /** Only this target's (host's) lines. */
+  targetId: z.string().min(1).max(64).optional(),
+  /** Only this lifecycle event's lines. */
+  eventName: z.enum(inPlaceLifecycleEvents).optional(),
+  /** Return lines with a seq above this one (the previous page's nextSeq). */
+  afterSeq: z.number().int().nonnegative().default(0),
+  /** Page size, at most 5000 lines. */
+  limit: z.number().int().min(1).max(5000).default(1000),
+});
+export type DeploymentLogsInput = z.infer<typeof deploymentLogsInputSchema>;
+
+/** One stored log line of a deployment. */
+export type DeploymentLogLine = {
+  /** Server sequence, increasing across the whole deployment; use as afterSeq. */
+  seq: number;
+  /** Target (host within the deployment) that wrote it. */
+  targetId: string;
+  /** Name of that host. */
+  hostName: string;
+  /** Lifecycle event that wrote it. */
+  eventName: string;
+  /** Epoch ms when the agent read the line. */
+  at: number;
+  /** stdout or stderr of a hook, or system for the agent's own lines. */
+  stream: "stdout" | "stderr" | "system";
+  /** The line, without its newline. */
+  text: string;
+};
+
+/** deployments.get: one deployment as CodeDeploy's DeploymentInfo describes it. Times are epoch ms. */
+export type DeploymentInfo = {
+  /** d- and 9 upper-case alphanumerics. */
+  deploymentId: string;
+  /** Application deployed. */
+  applicationName: string;
+  /** Group whose hosts receive the revision. */
+  deploymentGroupName: string;
+  /** Config whose minimum healthy hosts govern the deployment. */
+  deploymentConfigName: string;
+  /** Where the deployment is in its life. */
+  status: DeploymentStatus;
+  /** user, or codeDeployRollback for a rollback deployment. */
+  creator: DeploymentCreator;
+  /** Email of the user who created it; null for system-created deployments. */
+  createdBy: string | null;
+  /** Free text given at creation. */
+  description: string | null;
+  /** The revision deployed. */
+  revision: { revisionId: string; sha256: string; description: string | null };
+  /** Set when the deployment failed or stopped. */
+  errorInformation: ErrorInformation | null;
+  /** Set when a rollback was triggered or attempted, or when this deployment is a rollback. */
+  rollbackInfo: RollbackInfo | null;
+  /** Targets by status; Unknown targets count as Failed. */
+  deploymentOverview: DeploymentOverview;
+  /** When it was created. */
+  createTime: number;
+  /** When it started running, or failed at start. */
+  startTime: number | null;
+  /** When it finished. */
+  completeTime: number | null;
+  /** Requested start of a scheduled deployment. */
+  startAt: number | null;
+  /** Why the start differs from startAt, e.g. the server was down at that time. */
+  startNote: string | null;
+  /** What Install does with files already on a host (the appspec's setting wins). */
+  fileExistsBehavior: FileExistsBehavior;
+  /** Whether a failed ApplicationStop lets a host continue. */
+  ignoreApplicationStopFailures: boolean;
+  /** Automatic rollback in effect (the deployment's own, else the group's at creation). */
+  autoRollback: AutoRollbackConfiguration;
+  /** When a stop was requested; the deployment may still be finishing. */
+  stopRequestedAt: number | null;
+};
+
+/** deployments.list row. */
+export type DeploymentSummary = Pick<
+  DeploymentInfo,
+  | "deploymentId"
+  | "applicationName"
+  | "deploymentGroupName"
+  | "status"
+  | "creator"
+  | "createTime"
+  | "startTime"
+  | "completeTime"
+  | "startAt"
+  | "deploymentOverview"
+  | "errorInformation"
+> & {
+  /** The revision deployed. */
+  revisionId: string;
+  /** Free text given at creation. */
+  description: string | null;
+};
+
+/** deployments.listTargets row: one host within a deployment. */
+export type DeploymentTargetInfo = {
+  /** This host's target id within the deployment; log and live-room key. */
+  targetId: string;
+  /** The host. */
+  hostId: string;
+  /** Host name at creation. */
+  hostName: string;
+  /** Scheduling order. */
+  position: number;
+  /** Pending, InProgress, Succeeded, Failed, Skipped or Unknown (outcome not known, e.g. agent offline at a stop). */
+  status: TargetStatus;
+  /** The event running now, if any. */
+  currentEvent: LifecycleEventName | null;
+  /** The event that failed the target, if any. */
+  failedEvent: LifecycleEventName | null;
+  /** Whether the host's agent is connected now. */
+  online: boolean;
+  /** When the host's first event was sent. */
+  startTime: number | null;
+  /** When the target finished. */
+  endTime: number | null;
+  /** Last change of the target or one of its events. */
+  lastUpdatedAt: number;
+};
+
+/** One lifecycle event of a target. */
+export type LifecycleEventInfo = {
+  /** The event. */
+  lifecycleEventName: LifecycleEventName;
+  /** Pending, InProgress, Succeeded, Failed, Skipped or Unknown. */
+  status: LifecycleEventStatus;
+  /** When the agent started it. */
+  startTime: number | null;
+  /** When it ended. */
+  endTime: number | null;
+  /** Milliseconds between start and end, when both are known. */
+  duration: number | null;
+  /** Error code, failing script, message and log tail; null until it ends. */
+  diagnostics: Diagnostics | null;
+  /** Which deployment's and revision's scripts ran (ApplicationStop runs the previous revision's). */
+  scriptDeploymentId: string | null;
+  scriptRevisionId: string | null;
+};
+
+/** deployments.getTarget. */
+export type DeploymentTargetDetail = DeploymentTargetInfo & {
+  /** The deployment the target belongs to. */
+  deploymentId: string;
+  /** In lifecycle order. */
+  lifecycleEvents: LifecycleEventInfo[];
 };

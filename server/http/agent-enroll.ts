@@ -1,7 +1,101 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { eq } from "drizzle-orm";
+import { recordAudit } from "../auth/audit";
+import { consumeEnrollmentToken } from "../auth/enrollment-tokens";
+import { generateHostCredential } from "../auth/host-credentials";
+import { enrollRequestSchema, type EnrollResponse } from "../contracts/agent-protocol";
+import type { HostTag } from "../contracts/resources";
 import type { Deps } from "../deps";
+import { hosts } from "../storage/schema";
+
+/** An enrollment request is a token, a name, tags and facts: a few KB at most. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > limit) return reject(new HttpFailure(413, `Request body exceeds ${limit} bytes`));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new HttpFailure(413, `Request body exceeds ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** Token tags first, then the agent's own; for the same key the agent's value wins. */
+function mergeTags(fromToken: readonly HostTag[], requested: readonly HostTag[]): HostTag[] {
+  const keys = new Set(requested.map((t) => t.key));
+  return [...fromToken.filter((t) => !keys.has(t.key)), ...requested];
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
+}
 
 /** POST /api/agent/enroll: exchanges an enrollment token for a host credential. */
-export async function handleAgentEnroll(_deps: Deps, _req: IncomingMessage, res: ServerResponse): Promise<void> {
-  res.writeHead(501).end();
+export async function handleAgentEnroll(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    if (req.method !== "POST") throw new HttpFailure(405, "Use POST");
+    let json: unknown;
+    try {
+      json = JSON.parse(await readBody(req, MAX_BODY_BYTES));
+    } catch (err) {
+      if (err instanceof HttpFailure) throw err;
+      throw new HttpFailure(400, "The request body is not JSON");
+    }
+    const parsed = enrollRequestSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue.path.map(String).join(".");
+      throw new HttpFailure(400, `${field || "body"}: ${issue.message}`, field);
+    }
+    const input = parsed.data;
+    const now = deps.now();
+    const enrolled = deps.db.transaction((tx) => {
+      const token = consumeEnrollmentToken(deps.db, input.token, now);
+      if (!token) throw new HttpFailure(401, "The enrollment token is unknown, revoked, expired or used up");
+      const existing = tx.select({ id: hosts.id, deregisteredAt: hosts.deregisteredAt }).from(hosts).where(eq(hosts.name, input.name)).get();
+      if (existing && existing.deregisteredAt === null) throw new HttpFailure(409, `host name ${input.name} is taken; deregister it first`, "name");
+      // Deregistering frees the name (as in CodeDeploy): the old row keeps its history under a suffixed name.
+      if (existing) tx.update(hosts).set({ name: `${input.name}.deregistered-${existing.deregisteredAt}` }).where(eq(hosts.id, existing.id)).run();
+      const hostId = randomUUID();
+      const { credential, credentialHash } = generateHostCredential(hostId);
+      const tags = mergeTags(token.tags, input.tags);
+      tx.insert(hosts)
+        .values({ id: hostId, name: input.name, tags, credentialHash, facts: input.facts, enrolledAt: now, enrollmentTokenId: token.tokenId })
+        .run();
+      return { hostId, credential, tokenId: token.tokenId, tags };
+    });
+    recordAudit(
+      deps.db,
+      { principal: null, ip: req.socket.remoteAddress ?? null, actor: "system" },
+      { action: "hosts.enroll", resourceType: "host", resourceId: enrolled.hostId, details: { name: input.name, tokenId: enrolled.tokenId, tags: enrolled.tags } },
+      now,
+    );
+    const body: EnrollResponse = { hostId: enrolled.hostId, hostName: input.name, credential: enrolled.credential };
+    send(res, 200, body);
+  } catch (err) {
+    if (!(err instanceof HttpFailure)) throw err;
+    send(res, err.status, err.field ? { error: err.message, field: err.field } : { error: err.message });
+  }
 }

@@ -1,5 +1,113 @@
+import { eq } from "drizzle-orm";
 import type { Server } from "socket.io";
+import type { z } from "zod";
+import { resolveHostCredential } from "../auth/host-credentials";
+import {
+  AGENT_NAMESPACE,
+  AGENT_PROTOCOL_VERSION,
+  agentHandshakeSchema,
+  agentHelloSchema,
+  eventFinishedSchema,
+  logAppendedSchema,
+} from "../contracts/agent-protocol";
+import { liveRooms } from "../contracts/live-updates";
 import type { Deps } from "../deps";
+import { createLogIngest } from "../storage/log-store";
+import { hosts } from "../storage/schema";
+import { hostRoom, type AgentNamespace } from "./agent-gateway";
 
-/** The /agent namespace: host-credential auth, hello/resume, command dispatch, results and logs. */
-export function attachAgentNamespace(_io: Server, _deps: Deps): void {}
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join(".") || "payload"}: ${i.message}`)
+    .join("; ");
+}
+
+function versionMismatch(version: number): string {
+  return `Agent protocol version ${version} is not supported; this server speaks version ${AGENT_PROTOCOL_VERSION}. Install the agent that matches the server`;
+}
+
+type Ack = (reply: unknown) => void;
+const ackOf = (ack: unknown): Ack => (typeof ack === "function" ? (ack as Ack) : () => {});
+
+/**
+ * The /agent namespace: host-credential auth, hello and resume, results and logs. A socket acts for exactly
+ * one host (socket.data.hostId) and may only report on commands of that host's targets.
+ */
+export function attachAgentNamespace(io: Server, deps: Deps): void {
+  const nsp = io.of(AGENT_NAMESPACE) as AgentNamespace;
+  const logs = createLogIngest(deps.db);
+
+  const setOnline = (hostId: string, online: boolean) => {
+    const at = deps.now();
+    const row = deps.db.update(hosts).set({ online, lastSeenAt: at }).where(eq(hosts.id, hostId)).returning({ name: hosts.name }).get();
+    if (row) deps.services.live?.publish(liveRooms.fleet, "host:updated", { hostId, name: row.name, online, lastSeenAt: at });
+  };
+
+  nsp.use((socket, next) => {
+    const handshake = agentHandshakeSchema.safeParse(socket.handshake.auth);
+    if (!handshake.success) return next(new Error(`Invalid agent handshake: ${describeIssues(handshake.error)}`));
+    if (handshake.data.protocolVersion !== AGENT_PROTOCOL_VERSION) return next(new Error(versionMismatch(handshake.data.protocolVersion)));
+    const host = resolveHostCredential(deps.db, handshake.data.credential);
+    if (!host) return next(new Error("Unknown, wrong or deregistered host credential; enroll the agent again"));
+    socket.data.hostId = host.hostId;
+    socket.data.hostName = host.hostName;
+    next();
+  });
+
+  nsp.on("connection", (socket) => {
+    const { hostId, hostName } = socket.data;
+    // The newest connection per host wins: an older one is a stale process or a half-open link.
+    for (const id of nsp.adapter.rooms.get(hostRoom(hostId)) ?? []) if (id !== socket.id) nsp.sockets.get(id)?.disconnect(true);
+    void socket.join(hostRoom(hostId));
+    setOnline(hostId, true);
+    deps.services.metrics?.agentConnected();
+
+    socket.on("agent:hello", (payload: unknown, rawAck: unknown) => {
+      const ack = ackOf(rawAck);
+      const hello = agentHelloSchema.safeParse(payload);
+      if (!hello.success) return ack({ ok: false, error: `Invalid agent:hello: ${describeIssues(hello.error)}` });
+      if (hello.data.protocolVersion !== AGENT_PROTOCOL_VERSION) return ack({ ok: false, error: versionMismatch(hello.data.protocolVersion) });
+      deps.db.update(hosts).set({ facts: hello.data.facts, online: true, lastSeenAt: deps.now() }).where(eq(hosts.id, hostId)).run();
+      ack({ ok: true, hostId, hostName, ackedLogSeq: logs.lastLogSeq(hostId) });
+      deps.services.orchestrator?.reconcileAgent(hostId, hello.data.commands).catch((err: unknown) => console.error("agent hello reconcile failed:", err));
+    });
+
+    socket.on("event:finished", (payload: unknown, rawAck: unknown) => {
+      const ack = ackOf(rawAck);
+      const result = eventFinishedSchema.safeParse(payload);
+      if (!result.success) return ack({ ok: false, error: `Invalid event:finished: ${describeIssues(result.error)}` });
+      const orchestrator = deps.services.orchestrator;
+      if (!orchestrator) return ack({ ok: false, error: "The server is starting; send it again" });
+      orchestrator.recordEventFinished(hostId, result.data).then(ack, (err: unknown) => {
+        console.error("recording event:finished failed:", err);
+        ack({ ok: false, error: "The server could not store the result; send it again" });
+      });
+    });
+
+    socket.on("log:appended", (payload: unknown, rawAck: unknown) => {
+      const ack = ackOf(rawAck);
+      const batch = logAppendedSchema.safeParse(payload);
+      if (!batch.success) return ack({ ok: false, error: `Invalid log:appended: ${describeIssues(batch.error)}` });
+      let appended;
+      try {
+        appended = logs.append(hostId, batch.data.lines);
+      } catch (err) {
+        console.error("storing log lines failed:", err);
+        return ack({ ok: false, error: "The server could not store the lines; send them again" });
+      }
+      ack({ ackedSeq: appended.ackedSeq });
+      if (appended.stored > 0) deps.services.metrics?.logLinesIngested(appended.stored);
+      for (const [targetId, { deploymentId, lines }] of appended.byTarget) {
+        deps.services.live?.publish(liveRooms.targetLogs(targetId), "log:lines", { deploymentId, targetId, lines });
+      }
+    });
+
+    socket.on("disconnect", () => {
+      deps.services.metrics?.agentDisconnected();
+      // A newer connection of the same host may already be in the room.
+      if ((nsp.adapter.rooms.get(hostRoom(hostId))?.size ?? 0) > 0) return;
+      setOnline(hostId, false);
+    });
+  });
+}

@@ -1,8 +1,69 @@
-import type { Server } from "socket.io";
+import { parse as parseCookie } from "cookie";
+import type { Namespace, Server } from "socket.io";
+import { resolvePrincipal, type Principal } from "../auth/principal";
+import { BROWSER_NAMESPACE, type BrowserToServerEvents, type ServerToBrowserEvents } from "../contracts/live-updates";
+import { hasRole } from "../contracts/resources";
 import type { Deps } from "../deps";
 import type { LivePublisher } from "./live-publisher";
 
-/** The /live namespace: session-cookie auth, room joins checked against the caller's role. */
-export function attachBrowserNamespace(_io: Server, _deps: Deps): LivePublisher {
-  return { publish() {} };
+type BrowserSocketData = { principal: Principal; credential: { authorization: string | null; cookie: string | null } };
+type BrowserNamespace = Namespace<BrowserToServerEvents, ServerToBrowserEvents, Record<string, never>, BrowserSocketData>;
+
+/** fleet, deployment:<id> and logs:<targetId>; anything else is refused. */
+const ROOM_PATTERN = /^(fleet|deployment:d-[A-Z0-9]{9}|logs:[A-Za-z0-9._-]{1,64})$/;
+
+/** A cookie-authenticated socket from another site would ride the user's session: refuse it. */
+function isCrossSite(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin) return false;
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The /live namespace: a session cookie (browsers) or handshake.auth.token as an API token (CLIs). Viewers and
+ * above may join live rooms; the credential is checked again on every join, so a revoked session stops there.
+ */
+export function attachBrowserNamespace(io: Server, deps: Deps): LivePublisher {
+  const nsp = io.of(BROWSER_NAMESPACE) as BrowserNamespace;
+
+  nsp.use((socket, next) => {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const token = typeof auth?.token === "string" && auth.token.length > 0 ? auth.token : null;
+    const cookie = token ? null : (socket.handshake.headers.cookie ?? null);
+    if (cookie && isCrossSite(socket.handshake.headers.origin, socket.handshake.headers.host)) return next(new Error("Cross-site connection refused"));
+    const credential = { authorization: token ? `Bearer ${token}` : null, cookie };
+    const principal = resolvePrincipal(deps.db, credential, deps.now(), parseCookie);
+    if (!principal) return next(new Error("Sign in or send an API token"));
+    if (!hasRole(principal.role, "viewer")) return next(new Error("This needs the viewer role"));
+    socket.data.principal = principal;
+    socket.data.credential = credential;
+    next();
+  });
+
+  nsp.on("connection", (socket) => {
+    socket.on("room:join", (room: unknown, rawAck: unknown) => {
+      const ack = typeof rawAck === "function" ? (rawAck as (r: { ok: boolean; error?: string }) => void) : () => {};
+      if (typeof room !== "string" || !ROOM_PATTERN.test(room)) return ack({ ok: false, error: "Unknown room" });
+      const principal = resolvePrincipal(deps.db, socket.data.credential, deps.now(), parseCookie);
+      if (!principal || !hasRole(principal.role, "viewer")) {
+        ack({ ok: false, error: "Your session has ended; sign in again" });
+        socket.disconnect(true);
+        return;
+      }
+      void socket.join(room);
+      ack({ ok: true });
+    });
+    socket.on("room:leave", (room: unknown) => {
+      if (typeof room === "string") void socket.leave(room);
+    });
+  });
+
+  return {
+    publish(room, event, ...args) {
+      nsp.to(room).emit(event, ...args);
+    },
+  };
 }

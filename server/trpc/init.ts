@@ -53,7 +53,16 @@ const mapDomainErrors = t.middleware(async function mapDomainErrors({ next }) {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+const recordProcedureMetrics = t.middleware(async function recordProcedureMetrics({ ctx, path, type, next }) {
+  const metrics = ctx.services.metrics;
+  if (!metrics) return next();
+  const started = performance.now();
+  const result = await next();
+  metrics.trpcRequestFinished(path, type, result.ok, (performance.now() - started) / 1000);
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(recordProcedureMetrics).use(mapDomainErrors);
 
 function requireRole(required: Role) {
   return t.middleware(function requireRoleMiddleware({ ctx, next }) {

@@ -10,6 +10,7 @@ import { enrollmentTokensRouter } from "./routers/enrollment-tokens";
 import { hostsRouter } from "./routers/hosts";
 import { revisionsRouter } from "./routers/revisions";
 import { usersRouter } from "./routers/users";
+import { webhooksRouter } from "./routers/webhooks";
 
 export const appRouter = router({
   auth: authRouter,
@@ -23,6 +24,7 @@ export const appRouter = router({
   hosts: hostsRouter,
   enrollmentTokens: enrollmentTokensRouter,
   deployments: deploymentsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

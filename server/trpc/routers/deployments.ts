@@ -1,3 +1,27 @@
-import { router } from "../init";
+import { z } from "zod";
+import {
+  createDeploymentInputSchema,
+  deploymentIdSchema,
+  deploymentLogsInputSchema,
+  listDeploymentsInputSchema,
+  stopDeploymentInputSchema,
+  updateScheduleInputSchema,
+} from "../../contracts/deployment";
+import { cancelScheduled, createDeployment, rollbackDeployment, stopDeployment, updateSchedule } from "../../orchestrator/deployment-commands";
+import { getDeployment, getDeploymentTarget, listDeployments, listDeploymentTargets, readDeploymentLogs } from "../../storage/deployment-queries";
+import { deployerProcedure, router, viewerProcedure } from "../init";
 
-export const deploymentsRouter = router({});
+const byDeployment = z.object({ deploymentId: deploymentIdSchema });
+
+export const deploymentsRouter = router({
+  create: deployerProcedure.input(createDeploymentInputSchema).mutation(({ ctx, input }) => createDeployment(ctx, ctx, input)),
+  get: viewerProcedure.input(byDeployment).query(({ ctx, input }) => getDeployment(ctx.db, input.deploymentId)),
+  list: viewerProcedure.input(listDeploymentsInputSchema).query(({ ctx, input }) => listDeployments(ctx.db, input)),
+  listTargets: viewerProcedure.input(byDeployment).query(({ ctx, input }) => listDeploymentTargets(ctx.db, input.deploymentId)),
+  getTarget: viewerProcedure.input(z.object({ targetId: z.string().min(1).max(64) })).query(({ ctx, input }) => getDeploymentTarget(ctx.db, input.targetId)),
+  logs: viewerProcedure.input(deploymentLogsInputSchema).query(({ ctx, input }) => readDeploymentLogs(ctx.db, input)),
+  stop: deployerProcedure.input(stopDeploymentInputSchema).mutation(({ ctx, input }) => stopDeployment(ctx, ctx, input)),
+  rollback: deployerProcedure.input(byDeployment).mutation(({ ctx, input }) => rollbackDeployment(ctx, ctx, input.deploymentId)),
+  updateSchedule: deployerProcedure.input(updateScheduleInputSchema).mutation(({ ctx, input }) => updateSchedule(ctx, ctx, input.deploymentId, input.startAt)),
+  cancelScheduled: deployerProcedure.input(byDeployment).mutation(({ ctx, input }) => cancelScheduled(ctx, ctx, input.deploymentId)),
+});

@@ -1,0 +1,409 @@
+import { randomInt } from "node:crypto";
+import { and, asc, desc, eq, inArray, isNull, lt, ne, sql } from "drizzle-orm";
+import { inPlaceLifecycleEvents, type DeploymentCreator, type DeploymentStatus } from "../contracts/deployment";
+import type { AutoRollbackConfiguration, FileExistsBehavior, MinimumHealthyHosts } from "../contracts/resources";
+import { selectHostsForTagSet, type SelectedHost } from "../catalog/hosts";
+import type { DbWriter } from "../catalog/deployment-history";
+import type { EngineLimits, EngineState, EngineTarget } from "../engine/deployment-state";
+import { classifyTargetHealth, type PreviousTargetResult, type TargetHealthClass } from "../engine/target-order";
+import type { CommandOwner, DeploymentStore, SavedChanges } from "../orchestrator/ports";
+import type { Db } from "./database";
+import { applications, deploymentGroups, deploymentTargets, deployments, hosts, lifecycleEvents, revisions } from "./schema";
+
+const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+function randomChars(n: number): string {
+  let out = "";
+  for (let i = 0; i < n; i++) out += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  return out;
+}
+
+/** CodeDeploy-style deployment id: d- and 9 upper-case alphanumerics. */
+export function newDeploymentId(): string {
+  return `d-${randomChars(9)}`;
+}
+
+/** Lifecycle event ids double as command ids: "<targetId>.<event>", so a re-sent command keeps its id. */
+export function lifecycleEventId(targetId: string, eventName: string): string {
+  return `${targetId}.${eventName}`;
+}
+
+export type NewDeployment = {
+  id: string;
+  applicationId: string;
+  deploymentGroupId: string;
+  revisionId: string;
+  status: DeploymentStatus;
+  creator: DeploymentCreator;
+  createdBy: string | null;
+  description: string | null;
+  deploymentConfigName: string;
+  minimumHealthyHosts: MinimumHealthyHosts;
+  fileExistsBehavior: FileExistsBehavior;
+  ignoreApplicationStopFailures: boolean;
+  autoRollback: AutoRollbackConfiguration;
+  startAt: number | null;
+  createdAt: number;
+  rollbackTriggeringDeploymentId?: string | null;
+};
+
+/** Inserts a deployment with one Pending target per host and the in-place lifecycle events of each target. */
+export function insertDeployment(db: DbWriter, d: NewDeployment, targetHosts: readonly Pick<SelectedHost, "hostId" | "hostName">[]): void {
+  const { minimumHealthyHosts, ...row } = d;
+  db.insert(deployments)
+    .values({ ...row, minimumHealthyHostsType: minimumHealthyHosts.type, minimumHealthyHostsValue: minimumHealthyHosts.value })
+    .run();
+  const chunk = 200;
+  const targets = targetHosts.map((h, position) => ({
+    id: `t-${randomChars(12)}`,
+    deploymentId: d.id,
+    hostId: h.hostId,
+    hostName: h.hostName,
+    position,
+    status: "Pending" as const,
+    lastUpdatedAt: d.createdAt,
+  }));
+  for (let i = 0; i < targets.length; i += chunk) db.insert(deploymentTargets).values(targets.slice(i, i + chunk)).run();
+  const events = targets.flatMap((t) =>
+    inPlaceLifecycleEvents.map((name, position) => ({ id: lifecycleEventId(t.id, name), targetId: t.id, deploymentId: d.id, name, position })),
+  );
+  for (let i = 0; i < events.length; i += chunk) db.insert(lifecycleEvents).values(events.slice(i, i + chunk)).run();
+}
+
+const deploymentFields = ["status", "startedAt", "completedAt", "errorCode", "errorMessage", "stopRequestedAt", "stopAutoRollback"] as const;
+const targetFields = ["status", "position", "startedAt", "completedAt", "lastUpdatedAt"] as const;
+const eventFields = [
+  "status",
+  "commandId",
+  "dispatchedAt",
+  "acceptedAt",
+  "startedAt",
+  "completedAt",
+  "diagnostics",
+  "scriptDeploymentId",
+  "scriptRevisionId",
+  "lastLogSeq",
+] as const;
+
+function changed<T extends object>(a: T, b: T, fields: readonly (keyof T)[]): Partial<T> | null {
+  const out: Partial<T> = {};
+  let any = false;
+  for (const f of fields) {
+    const same = f === "diagnostics" ? JSON.stringify(a[f]) === JSON.stringify(b[f]) : a[f] === b[f];
+    if (!same) {
+      out[f] = b[f];
+      any = true;
+    }
+  }
+  return any ? out : null;
+}
+
+export function createDeploymentStore(db: Db): DeploymentStore {
+  const ownerColumns = {
+    commandId: lifecycleEvents.commandId,
+    deploymentId: deployments.id,
+    deploymentStatus: deployments.status,
+    stopRequestedAt: deployments.stopRequestedAt,
+    targetId: deploymentTargets.id,
+    hostId: deploymentTargets.hostId,
+    eventName: lifecycleEvents.name,
+    eventStatus: lifecycleEvents.status,
+  };
+  type OwnerRow = Omit<CommandOwner, "commandId" | "stopRequested" | "eventName"> & { commandId: string | null; stopRequestedAt: number | null; eventName: string };
+  const toOwner = ({ stopRequestedAt, commandId, eventName, ...rest }: OwnerRow): CommandOwner => ({
+    ...rest,
+    commandId: commandId!,
+    stopRequested: stopRequestedAt !== null,
+    eventName: eventName as CommandOwner["eventName"],
+  });
+  const ownersQuery = () =>
+    db
+      .select(ownerColumns)
+      .from(lifecycleEvents)
+      .innerJoin(deploymentTargets, eq(deploymentTargets.id, lifecycleEvents.targetId))
+      .innerJoin(deployments, eq(deployments.id, lifecycleEvents.deploymentId));
+
+  const store: DeploymentStore = {
+    transaction: (fn) => db.transaction(() => fn()),
+
+    load(deploymentId: string, limits: EngineLimits): EngineState | null {
+      const d = db.select().from(deployments).where(eq(deployments.id, deploymentId)).get();
+      if (!d) return null;
+      const targetRows = db.select().from(deploymentTargets).where(eq(deploymentTargets.deploymentId, deploymentId)).orderBy(asc(deploymentTargets.position)).all();
+      const eventRows = db.select().from(lifecycleEvents).where(eq(lifecycleEvents.deploymentId, deploymentId)).orderBy(asc(lifecycleEvents.position)).all();
+      const byTarget = new Map<string, EngineTarget["events"]>();
+      for (const e of eventRows) {
+        const list = byTarget.get(e.targetId) ?? [];
+        list.push({ ...e, name: e.name as EngineTarget["events"][number]["name"] });
+        byTarget.set(e.targetId, list);
+      }
+      const hostIds = [...new Set(targetRows.map((t) => t.hostId))];
+      const hostRows = hostIds.length
+        ? db.select({ id: hosts.id, online: hosts.online, lastSeenAt: hosts.lastSeenAt }).from(hosts).where(inArray(hosts.id, hostIds)).all()
+        : [];
+      return {
+        deployment: {
+          id: d.id,
+          status: d.status,
+          creator: d.creator,
+          minimumHealthyHosts: { type: d.minimumHealthyHostsType, value: d.minimumHealthyHostsValue },
+          ignoreApplicationStopFailures: d.ignoreApplicationStopFailures,
+          autoRollback: d.autoRollback,
+          startAt: d.startAt,
+          startedAt: d.startedAt,
+          completedAt: d.completedAt,
+          errorCode: d.errorCode,
+          errorMessage: d.errorMessage,
+          stopRequestedAt: d.stopRequestedAt,
+          stopAutoRollback: d.stopAutoRollback,
+        },
+        targets: targetRows.map((t) => ({
+          id: t.id,
+          hostId: t.hostId,
+          hostName: t.hostName,
+          position: t.position,
+          status: t.status,
+          startedAt: t.startedAt,
+          completedAt: t.completedAt,
+          lastUpdatedAt: t.lastUpdatedAt,
+          events: byTarget.get(t.id) ?? [],
+        })),
+        hosts: Object.fromEntries(hostRows.map((h) => [h.id, { online: h.online, lastSeenAt: h.lastSeenAt }])),
+        limits,
+      };
+    },
+
+    save(before: EngineState, after: EngineState): SavedChanges {
+      const dChange = changed(before.deployment, after.deployment, deploymentFields);
+      if (dChange) db.update(deployments).set(dChange).where(eq(deployments.id, after.deployment.id)).run();
+      const previous = new Map(before.targets.map((t) => [t.id, t]));
+      const changedTargetIds: string[] = [];
+      for (const t of after.targets) {
+        const old = previous.get(t.id);
+        if (!old) continue;
+        let targetChanged = false;
+        const tChange = changed(old, t, targetFields);
+        if (tChange) {
+          db.update(deploymentTargets).set(tChange).where(eq(deploymentTargets.id, t.id)).run();
+          targetChanged = true;
+        }
+        const oldEvents = new Map(old.events.map((e) => [e.id, e]));
+        for (const e of t.events) {
+          const oldEvent = oldEvents.get(e.id);
+          const eChange = oldEvent && changed(oldEvent, e, eventFields);
+          if (eChange) {
+            db.update(lifecycleEvents).set(eChange).where(eq(lifecycleEvents.id, e.id)).run();
+            targetChanged = true;
+          }
+        }
+        if (targetChanged) changedTargetIds.push(t.id);
+      }
+      return { deploymentChanged: dChange !== null, changedTargetIds };
+    },
+
+    deploymentGroupOf(deploymentId: string): string | null {
+      return db.select({ g: deployments.deploymentGroupId }).from(deployments).where(eq(deployments.id, deploymentId)).get()?.g ?? null;
+    },
+
+    recordStart(deploymentId: string): void {
+      const groupId = store.deploymentGroupOf(deploymentId);
+      if (groupId) db.update(deploymentGroups).set({ lastAttemptedDeploymentId: deploymentId }).where(eq(deploymentGroups.id, groupId)).run();
+    },
+
+    recordCompletion(deploymentId, status): void {
+      const d = db.select().from(deployments).where(eq(deployments.id, deploymentId)).get();
+      if (!d) return;
+      // A deployment cancelled before it started was never attempted.
+      if (d.startedAt !== null) {
+        db.update(deploymentGroups)
+          .set(status === "Succeeded" ? { lastAttemptedDeploymentId: d.id, lastSuccessfulDeploymentId: d.id } : { lastAttemptedDeploymentId: d.id })
+          .where(eq(deploymentGroups.id, d.deploymentGroupId))
+          .run();
+      }
+      if (d.rollbackTriggeringDeploymentId) {
+        const outcome = status === "Succeeded" ? "succeeded" : status === "Stopped" ? "was stopped" : "failed";
+        db.update(deployments)
+          .set({ rollbackMessage: `Rollback deployment ${d.id} ${outcome}` })
+          .where(eq(deployments.id, d.rollbackTriggeringDeploymentId))
+          .run();
+      }
+    },
+
+    createRollback(deploymentId, reason, now, createdBy): string | null {
+      const d = db.select().from(deployments).where(eq(deployments.id, deploymentId)).get();
+      if (!d) return null;
+      const group = db.select().from(deploymentGroups).where(eq(deploymentGroups.id, d.deploymentGroupId)).get();
+      if (!group) return null;
+      const source =
+        group.lastSuccessfulDeploymentId && group.lastSuccessfulDeploymentId !== d.id
+          ? db.select().from(deployments).where(eq(deployments.id, group.lastSuccessfulDeploymentId)).get()
+          : db
+              .select()
+              .from(deployments)
+              .where(and(eq(deployments.deploymentGroupId, d.deploymentGroupId), eq(deployments.status, "Succeeded"), ne(deployments.id, d.id), lt(deployments.createdAt, d.createdAt)))
+              .orderBy(desc(deployments.createdAt))
+              .limit(1)
+              .get();
+      if (!source) {
+        db.update(deployments).set({ rollbackMessage: "No previous successful revision to roll back to" }).where(eq(deployments.id, d.id)).run();
+        return null;
+      }
+      const id = newDeploymentId();
+      const why = reason === "manual" ? "on request" : reason === "DEPLOYMENT_FAILURE" ? "after a failure" : "after a stop";
+      insertDeployment(
+        db,
+        {
+          id,
+          applicationId: d.applicationId,
+          deploymentGroupId: d.deploymentGroupId,
+          revisionId: source.revisionId,
+          status: "Created",
+          creator: "codeDeployRollback",
+          createdBy,
+          description: `Rollback of ${d.id} ${why}`,
+          deploymentConfigName: d.deploymentConfigName,
+          minimumHealthyHosts: { type: d.minimumHealthyHostsType, value: d.minimumHealthyHostsValue },
+          fileExistsBehavior: source.fileExistsBehavior,
+          ignoreApplicationStopFailures: d.ignoreApplicationStopFailures,
+          autoRollback: { enabled: false, events: [] },
+          startAt: null,
+          createdAt: now,
+          rollbackTriggeringDeploymentId: d.id,
+        },
+        selectHostsForTagSet(db, group.tagSet),
+      );
+      db.update(deployments)
+        .set({ rollbackDeploymentId: id, rollbackMessage: `Rolling back to revision ${source.revisionId} of deployment ${source.id} in ${id}` })
+        .where(eq(deployments.id, d.id))
+        .run();
+      return id;
+    },
+
+    commandContext(deploymentId) {
+      const row = db
+        .select({
+          deploymentId: deployments.id,
+          applicationName: applications.name,
+          deploymentGroupName: deploymentGroups.name,
+          deploymentGroupId: deploymentGroups.id,
+          revisionId: revisions.id,
+          sha256: revisions.sha256,
+          bundleType: revisions.bundleType,
+          size: revisions.size,
+          fileExistsBehavior: deployments.fileExistsBehavior,
+        })
+        .from(deployments)
+        .innerJoin(applications, eq(applications.id, deployments.applicationId))
+        .innerJoin(deploymentGroups, eq(deploymentGroups.id, deployments.deploymentGroupId))
+        .innerJoin(revisions, eq(revisions.id, deployments.revisionId))
+        .where(eq(deployments.id, deploymentId))
+        .get();
+      if (!row) return null;
+      const { revisionId, sha256, bundleType, size, ...rest } = row;
+      return { ...rest, revision: { revisionId, sha256, bundleType, size }, defaultHookTimeoutSeconds: 3600 };
+    },
+
+    listGroupQueue(deploymentGroupId) {
+      return db
+        .select({ id: deployments.id, status: deployments.status, creator: deployments.creator, createdAt: deployments.createdAt, startAt: deployments.startAt })
+        .from(deployments)
+        .where(and(eq(deployments.deploymentGroupId, deploymentGroupId), inArray(deployments.status, ["Scheduled", "Created", "Queued", "InProgress"])))
+        .all();
+    },
+
+    markQueued(deploymentIds) {
+      if (deploymentIds.length) db.update(deployments).set({ status: "Queued" }).where(inArray(deployments.id, [...deploymentIds])).run();
+    },
+
+    loadTargetHealth(deploymentId) {
+      const d = db.select({ groupId: deployments.deploymentGroupId }).from(deployments).where(eq(deployments.id, deploymentId)).get();
+      if (!d) return {};
+      const currentRevisionId =
+        db
+          .select({ revisionId: deployments.revisionId })
+          .from(deploymentGroups)
+          .innerJoin(deployments, eq(deployments.id, deploymentGroups.lastSuccessfulDeploymentId))
+          .where(eq(deploymentGroups.id, d.groupId))
+          .get()?.revisionId ?? null;
+      const targets = db.select({ id: deploymentTargets.id, hostId: deploymentTargets.hostId }).from(deploymentTargets).where(eq(deploymentTargets.deploymentId, deploymentId)).all();
+      const previous = new Map<string, PreviousTargetResult>();
+      const history = db
+        .select({ hostId: deploymentTargets.hostId, status: deploymentTargets.status, revisionId: deployments.revisionId })
+        .from(deploymentTargets)
+        .innerJoin(deployments, eq(deployments.id, deploymentTargets.deploymentId))
+        .where(
+          and(
+            eq(deployments.deploymentGroupId, d.groupId),
+            ne(deployments.id, deploymentId),
+            inArray(deployments.status, ["Succeeded", "Failed", "Stopped"]),
+            inArray(deploymentTargets.status, ["Succeeded", "Failed", "Unknown"]),
+          ),
+        )
+        .orderBy(desc(sql`coalesce(${deploymentTargets.completedAt}, 0)`))
+        .all();
+      for (const h of history) if (!previous.has(h.hostId)) previous.set(h.hostId, { status: h.status, revisionId: h.revisionId });
+      const health: Record<string, TargetHealthClass> = {};
+      for (const t of targets) health[t.id] = classifyTargetHealth(previous.get(t.hostId) ?? null, currentRevisionId);
+      return health;
+    },
+
+    findCommandOwner(commandId) {
+      const row = ownersQuery().where(eq(lifecycleEvents.commandId, commandId)).get();
+      return row ? toOwner(row) : null;
+    },
+
+    listOpenCommands(hostId) {
+      return ownersQuery()
+        .where(and(eq(deployments.status, "InProgress"), eq(deploymentTargets.hostId, hostId), eq(lifecycleEvents.status, "InProgress")))
+        .all()
+        .map(toOwner);
+    },
+
+    listUnacceptedCommands() {
+      return ownersQuery()
+        .where(and(eq(deployments.status, "InProgress"), eq(lifecycleEvents.status, "InProgress"), isNull(lifecycleEvents.acceptedAt)))
+        .all()
+        .map(toOwner);
+    },
+
+    listDeploymentsNeedingTick() {
+      const rows = db.$client
+        .prepare(
+          `SELECT d.id FROM deployments d WHERE d.status = 'InProgress' AND d.stop_requested_at IS NOT NULL
+           UNION
+           SELECT DISTINCT d.id FROM deployments d
+             JOIN lifecycle_events e ON e.deployment_id = d.id
+             JOIN deployment_targets t ON t.id = e.target_id
+             JOIN hosts h ON h.id = t.host_id
+           WHERE d.status = 'InProgress' AND e.status = 'InProgress' AND (h.online = 0 OR e.accepted_at IS NULL)`,
+        )
+        .all() as { id: string }[];
+      return rows.map((r) => r.id);
+    },
+
+    listGroupsWithDueDeployments(now) {
+      const rows = db.$client
+        .prepare(
+          `SELECT DISTINCT deployment_group_id AS id FROM deployments
+           WHERE (status IN ('Created', 'Queued') OR (status = 'Scheduled' AND start_at <= ?))
+             AND deployment_group_id NOT IN (SELECT deployment_group_id FROM deployments WHERE status = 'InProgress')`,
+        )
+        .all(now) as { id: string }[];
+      return rows.map((r) => r.id);
+    },
+
+    noteMissedSchedules(bootAt, note) {
+      const missed = db
+        .select({ id: deployments.id, startAt: deployments.startAt })
+        .from(deployments)
+        .where(and(eq(deployments.status, "Scheduled"), lt(deployments.startAt, bootAt - 1000)))
+        .all();
+      for (const m of missed) db.update(deployments).set({ startNote: note(m.startAt!) }).where(eq(deployments.id, m.id)).run();
+    },
+
+    markAllHostsOffline(now) {
+      db.update(hosts).set({ online: false, lastSeenAt: now }).where(eq(hosts.online, true)).run();
+    },
+  };
+  return store;
+}
