@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import fs from "node:fs";
 import os from "node:os";
 import type { HostFacts } from "../server/contracts/agent-protocol";

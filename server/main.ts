@@ -8,6 +8,7 @@ import { bootstrapAdminFromEnv } from "./auth/bootstrap";
 import { createSignInLimiter } from "./auth/sign-in-limiter";
 import type { Deps } from "./deps";
 import { EnvError, loadEnv } from "./env";
+import { handleAgentDownload } from "./http/agent-download";
 import { handleAgentEnroll } from "./http/agent-enroll";
 import { handleCliDownload } from "./http/cli-download";
 import { handleMetrics } from "./http/metrics-endpoint";
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     const url = req.url ?? "/";
     if (url.startsWith("/api/trpc/")) return trpcHandler(req, res);
     if (url === "/api/agent/enroll") return handleAgentEnroll(deps, req, res);
+    if (url === "/api/agent/download") return handleAgentDownload(deps, req, res);
     if (url.startsWith("/api/agent/bundles/") || /^\/api\/revisions\/[^/?]+\/bundle/.test(url)) return handleBundleDownload(deps, req, res);
     if (url === "/api/revisions" || url.startsWith("/api/revisions?")) return handleRevisionUpload(deps, req, res);
     if (url === "/metrics" || url.startsWith("/metrics?")) return handleMetrics(deps, metricsRegistry, req, res);

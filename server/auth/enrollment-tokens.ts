@@ -70,6 +70,12 @@ export function consumeEnrollmentToken(db: Db, token: string, now: number): { to
   );
 }
 
+/** True when the token could enroll a host now; does not use it up. */
+export function isEnrollmentTokenUsable(db: Db, token: string, now: number): boolean {
+  const row = db.select().from(enrollmentTokens).where(eq(enrollmentTokens.tokenHash, hashSecret(token))).get();
+  return row !== undefined && statusOf(row, now) === "active";
+}
+
 /** Newest first, without secrets. */
 export function listEnrollmentTokens(db: Db, now: number): EnrollmentTokenSummary[] {
   return db

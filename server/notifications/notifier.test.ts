@@ -57,7 +57,7 @@ function deliveriesOf(webhookId: string) {
   return deps.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, webhookId)).all();
 }
 
-async function waitUntil(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+async function waitUntil(check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const started = Date.now();
   while (!check()) {
     if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
