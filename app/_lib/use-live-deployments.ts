@@ -1,0 +1,56 @@
+"use client";
+
+import { useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { useRef } from "react";
+import type { DeploymentSummary } from "@/server/contracts/deployment";
+import { liveRooms, type ServerToBrowserEvents } from "@/server/contracts/live-updates";
+import { useLiveEvent, useLiveRoom } from "./live-socket";
+import { useTRPC } from "./trpc";
+
+type Update = Parameters<ServerToBrowserEvents["deployment:updated"]>[0];
+type Page = { items: DeploymentSummary[]; nextCursor: string | null };
+
+function patchPage(page: Page, u: Update, found: { value: boolean }): Page {
+  let changed = false;
+  const items = page.items.map((d) => {
+    if (d.deploymentId !== u.deploymentId) return d;
+    found.value = true;
+    changed = true;
+    return { ...d, status: u.status, deploymentOverview: u.overview, completeTime: u.completedAt ?? d.completeTime };
+  });
+  return changed ? { ...page, items } : page;
+}
+
+const REFETCH_DELAY_MS = 400;
+
+/** Keeps every cached deployment list current from the fleet room; new deployments trigger one debounced refetch. */
+export function useLiveDeployments(): void {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refetchLists = () => {
+    if (timer.current) return;
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      void queryClient.invalidateQueries({ queryKey: trpc.deployments.list.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.hosts.list.pathKey() });
+    }, REFETCH_DELAY_MS);
+  };
+  useLiveRoom(liveRooms.fleet, (resumed) => {
+    if (resumed) void queryClient.invalidateQueries({ queryKey: trpc.deployments.pathKey() });
+  });
+  useLiveEvent("deployment:updated", (u) => {
+    const found = { value: false };
+    queryClient.setQueriesData<Page | InfiniteData<Page>>({ queryKey: trpc.deployments.list.pathKey() }, (old) => {
+      if (!old) return old;
+      if ("pages" in old) return { ...old, pages: old.pages.map((p) => patchPage(p, u, found)) };
+      return patchPage(old, u, found);
+    });
+    const before = queryClient.getQueryData(trpc.deployments.get.queryKey({ deploymentId: u.deploymentId }));
+    if (before) {
+      queryClient.setQueryData(trpc.deployments.get.queryKey({ deploymentId: u.deploymentId }), { ...before, status: u.status, deploymentOverview: u.overview, completeTime: u.completedAt ?? before.completeTime });
+    }
+    // A status that moves a deployment between filtered lists, or one not listed yet, needs the server's view.
+    if (!found.value || u.completedAt !== null) refetchLists();
+  });
+}
