@@ -43,6 +43,8 @@ type Outcome = {
   message: string;
   scriptName: string | null;
   scriptSource: ScriptSource | null;
+  /** The event had no scripts to run (a host's first ApplicationStop, an event the appspec leaves out). */
+  nothingToRun?: boolean;
 };
 
 type Running = { spec: CommandSpec; abort: AbortController; cancelReason: string | null; pgid: number | null };
@@ -257,7 +259,7 @@ export class CommandExecutor {
       outcome = { ...outcome, status: "Failed", errorCode: "Cancelled", message: `Cancelled: ${running.cancelReason}` };
     }
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-    const summary = outcome.status === "Failed" ? `${spec.lifecycleEvent} failed after ${seconds} s: ${outcome.message}` : `${spec.lifecycleEvent} ${outcome.status.toLowerCase()} after ${seconds} s${outcome.status === "Skipped" ? `: ${outcome.message}` : ""}`;
+    const summary = outcome.status === "Failed" ? `${spec.lifecycleEvent} failed after ${seconds} s: ${outcome.message}` : `${spec.lifecycleEvent} ${outcome.status.toLowerCase()} after ${seconds} s${outcome.nothingToRun ? `: ${outcome.message}` : ""}`;
     const lastLogSeq = this.writeLine(spec.commandId, "system", summary);
     journal.recordFinished({
       commandId: spec.commandId,
@@ -306,7 +308,8 @@ export class CommandExecutor {
       defaultTimeoutSeconds: spec.defaultHookTimeoutSeconds,
       hostOs: "linux",
     });
-    if (plan.kind === "skip") return { status: "Skipped", errorCode: "Success", message: plan.message, scriptName: null, scriptSource: null };
+    // Like CodeDeploy, an event with nothing to run succeeds; Skipped is kept for events never reached.
+    if (plan.kind === "skip") return { status: "Succeeded", errorCode: "Success", message: plan.message, scriptName: null, scriptSource: null, nothingToRun: true };
     if (plan.kind === "fail") return { status: "Failed", errorCode: "UnknownError", message: plan.message, scriptName: null, scriptSource: plan.scriptSource };
     if (plan.scriptSource.deploymentId !== spec.deploymentId) {
       system(`Running the ${spec.lifecycleEvent} scripts of the last successfully installed revision (deployment ${plan.scriptSource.deploymentId}, revision ${plan.scriptSource.revisionId})`);

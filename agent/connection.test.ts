@@ -118,7 +118,7 @@ describe("agent protocol against a real Socket.IO server", () => {
     expect(server.hellos[0]).toMatchObject({ protocolVersion: 1, lastLogSeq: 0, commands: [] });
 
     const stop = await run(command("ApplicationStop", sha, body.length));
-    expect(stop).toMatchObject({ status: "Skipped", scriptSource: null });
+    expect(stop).toMatchObject({ status: "Succeeded", scriptSource: null });
     const download = await run(command("DownloadBundle", sha, body.length));
     expect(download).toMatchObject({ status: "Succeeded", diagnostics: { errorCode: "Success" } });
     expect(server.downloads.map((d) => [d.range, d.authorized])).toEqual([
