@@ -23,7 +23,6 @@ const envSchema = z.object({
     .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, "must be comma-separated seconds, e.g. 10,30,60,120")
     .default("10,30,60,120")
     .transform((s) => s.split(",").map(Number)),
-  LANDLINE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   // "false" serves only the API, sockets and agent endpoints (integration tests, headless control planes).
   LANDLINE_SERVE_UI: z.enum(["true", "false"]).default("true"),
   // "true" runs one agent beside the server (tagged landline=local) so a first deployment needs no other host.
