@@ -10,9 +10,11 @@ import { formatTime } from "../../../_lib/format";
 import { useTRPCClient } from "../../../_lib/trpc";
 import { AnsiText } from "./ansi-text";
 import { downloadLog } from "./download-log";
+import { GrowingScan } from "./growing-scan";
 import { useTargetLog, type LogLine } from "./use-target-log";
 
 const ROW = 20;
+const NO_MATCHES: readonly number[] = [];
 const ERROR_PATTERN = /\b(error|fatal|exception|failed|failure|panic|traceback)\b/i;
 
 function isErrorLine(l: LogLine): boolean {
@@ -37,15 +39,15 @@ export function LogViewer({ deploymentId, targetId, hostName, eventFilter, onEve
   // `lines` grows in place; `version` marks each growth.
   const shown = useMemo(() => (eventFilter ? lines.filter((l) => l.eventName === eventFilter) : lines.slice()), [lines, version, eventFilter]);
   const q = query.trim().toLowerCase();
-  const matches = useMemo(() => {
-    if (!q) return [];
-    const out: number[] = [];
-    for (let i = 0; i < shown.length; i++) if (shown[i].text.toLowerCase().includes(q)) out.push(i);
-    return out;
-  }, [shown, q]);
+  // Scanned once per line, not per render: a render per scrolled frame must not walk 100,000 lines.
+  const errorScan = useMemo(() => new GrowingScan(isErrorLine), [lines, eventFilter]);
+  const matchScan = useMemo(() => new GrowingScan((l: LogLine) => l.text.toLowerCase().includes(q)), [lines, eventFilter, q]);
+  const matches = q ? matchScan.matchesIn(shown) : NO_MATCHES;
   const matchSet = useMemo(() => new Set(matches), [matches]);
   const currentMatch = matches.length > 0 ? matches[Math.min(matchIndex, matches.length - 1)] : -1;
 
+  // Wide enough for the largest line number, so line 100,000 does not run into the event name.
+  const gutter = `max(3rem, calc(${String(shown.length).length + 1}ch + 0.5rem))`;
   const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 30 });
 
   useEffect(() => {
@@ -68,7 +70,7 @@ export function LogViewer({ deploymentId, targetId, hostName, eventFilter, onEve
     setMatchIndex(next);
     jumpTo(matches[next]);
   };
-  const firstError = shown.findIndex(isErrorLine);
+  const firstError = errorScan.matchesIn(shown)[0] ?? -1;
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
@@ -187,7 +189,9 @@ export function LogViewer({ deploymentId, targetId, hostName, eventFilter, onEve
                   className={`absolute left-0 flex w-full whitespace-pre pr-4 ${item.index === currentMatch || item.index === flash ? "bg-highlight" : isMatch ? "bg-highlight/40" : "hover:bg-surface-2/60"} ${l.stream === "stderr" ? "border-l-2 border-fail/70" : "border-l-2 border-transparent"}`}
                   style={{ top: item.start, height: ROW }}
                 >
-                  <span className="sticky left-0 w-12 shrink-0 select-none bg-log-bg pr-2 text-right text-faint">{item.index + 1}</span>
+                  <span className="sticky left-0 shrink-0 select-none bg-log-bg pr-2 text-right text-faint" style={{ width: gutter }}>
+                    {item.index + 1}
+                  </span>
                   {timestamps ? <span className="shrink-0 select-none pr-2 text-faint">{formatTime(l.at)}</span> : null}
                   {!eventFilter ? <span className="w-[8.5rem] shrink-0 select-none truncate pr-2 text-faint">{l.eventName}</span> : null}
                   <span className={l.stream === "system" ? "italic text-muted" : ""}>
