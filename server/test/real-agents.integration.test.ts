@@ -1,20 +1,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createTRPCClient, httpBatchLink, type TRPCClient } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiToken } from "../auth/api-tokens";
-import { createEnrollmentToken } from "../auth/enrollment-tokens";
 import type { CreateDeploymentInput, DeploymentInfo } from "../contracts/deployment";
-import type { Deps } from "../deps";
-import { loadEnv } from "../env";
-import { openDatabase } from "../storage/database";
-import { seedPredefinedConfigs } from "../storage/seed";
-import { users } from "../storage/schema";
-import type { AppRouter } from "../trpc/router";
-import { seedDeploymentGroup, waitFor, type SeededGroup } from "./deployment-fixtures";
-import { spawnAgent, type SpawnedAgent } from "./spawn-agent";
-import { spawnServer, type SpawnedServer } from "./spawn-server";
+import { waitFor } from "./deployment-fixtures";
+import { isProcessAlive, startRealFleet, type FleetGroup, type RealFleet } from "./real-fleet";
 import { zipBuffer } from "./test-archives";
 
 /**
@@ -24,12 +14,9 @@ import { zipBuffer } from "./test-archives";
 const HOSTS = ["h1", "h2", "h3"];
 const hookEvents = ["ApplicationStop", "BeforeInstall", "AfterInstall", "ApplicationStart", "ValidateService"];
 
-let server: SpawnedServer;
-let api: TRPCClient<AppRouter>;
-let apiToken: string;
-let group: SeededGroup;
+let fleet: RealFleet;
+let group: FleetGroup;
 let proofDir: string;
-const agents = new Map<string, SpawnedAgent>();
 
 /** A bundle whose every hook runs scripts/hook.sh, which records itself and then runs `extra`. */
 function bundle(tag: string, extra = ""): Promise<Buffer> {
@@ -44,14 +31,7 @@ function bundle(tag: string, extra = ""): Promise<Buffer> {
 }
 
 async function upload(tag: string, extra = ""): Promise<string> {
-  const res = await fetch(`${server.url}/api/revisions?application=${group.applicationName}&description=${tag}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/zip" },
-    body: new Uint8Array(await bundle(tag, extra)),
-  });
-  const body = (await res.json()) as { revisionId: string };
-  if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${JSON.stringify(body)}`);
-  return body.revisionId;
+  return fleet.uploadRevision(group.applicationName, await bundle(tag, extra), tag);
 }
 
 function proof(host: string): string[] {
@@ -66,58 +46,22 @@ function ranFor(host: string, deploymentId: string): string[] {
     .map((l) => l.split(" ").slice(0, 2).join(" "));
 }
 
-async function deploy(revisionId: string, extra: Partial<CreateDeploymentInput> = {}): Promise<string> {
-  const { deploymentId } = await api.deployments.create.mutate({ applicationName: group.applicationName, deploymentGroupName: group.deploymentGroupName, revisionId, ...extra });
-  return deploymentId;
+function deploy(revisionId: string, extra: Partial<CreateDeploymentInput> = {}): Promise<string> {
+  return fleet.deploy(group, revisionId, extra);
 }
 
-async function finished(deploymentId: string, timeoutMs = 60_000): Promise<DeploymentInfo> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const info = await api.deployments.get.query({ deploymentId });
-    if (["Succeeded", "Failed", "Stopped"].includes(info.status)) return info;
-    if (Date.now() > deadline) throw new Error(`${deploymentId} is still ${info.status}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function startAgent(name: string, enrollToken?: string): Promise<SpawnedAgent> {
-  const previous = agents.get(name);
-  const agent = previous
-    ? await previous.restart()
-    : await spawnAgent({ serverUrl: server.url, enrollToken, name, env: { PROOF_DIR: proofDir }, timeoutMs: 60_000 });
-  agents.set(name, agent);
-  return agent;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+function finished(deploymentId: string, timeoutMs = 60_000): Promise<DeploymentInfo> {
+  return fleet.waitForDeployment(deploymentId, timeoutMs);
 }
 
 beforeAll(async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "landline-real-agents-"));
   proofDir = fs.mkdtempSync(path.join(os.tmpdir(), "landline-proof-"));
-  const env = loadEnv({ LANDLINE_DATA_DIR: dataDir, NODE_ENV: "test" });
-  const db = openDatabase(env.databasePath);
-  seedPredefinedConfigs(db);
-  db.insert(users).values({ id: "u-ops", email: "ops@example.com", passwordHash: "!", role: "admin" }).run();
-  apiToken = createApiToken(db, { userId: "u-ops", role: "admin" }, { name: "integration" }, Date.now()).token;
-  const enrollToken = createEnrollmentToken(db, { expiresHours: 1, maxUses: 3, tags: [{ key: "env", value: "prod" }], createdBy: null }, Date.now()).token;
-  group = seedDeploymentGroup({ db, env, now: () => Date.now(), services: {} } as Deps, { hosts: 0 });
-  db.$client.close();
-  server = await spawnServer({ dataDir, env: { LANDLINE_AGENT_GRACE_SECONDS: "3" } });
-  api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/api/trpc`, headers: { authorization: `Bearer ${apiToken}` } })] });
-  for (const name of HOSTS) await startAgent(name, enrollToken);
+  fleet = await startRealFleet({ hosts: HOSTS, serverEnv: { LANDLINE_AGENT_GRACE_SECONDS: "3" }, agentEnv: { PROOF_DIR: proofDir } });
+  group = await fleet.createGroup();
 }, 180_000);
 
 afterAll(async () => {
-  for (const agent of agents.values()) await agent.kill("SIGKILL");
-  await server?.kill("SIGKILL");
+  await fleet?.close();
 });
 
 describe("three real agents", () => {
@@ -135,10 +79,10 @@ describe("three real agents", () => {
     for (const h of HOSTS) {
       expect(ranFor(h, second)).toEqual(["v1 ApplicationStop", "v2 BeforeInstall", "v2 AfterInstall", "v2 ApplicationStart", "v2 ValidateService"]);
     }
-    const [target] = await api.deployments.listTargets.query({ deploymentId: second });
-    const detail = await api.deployments.getTarget.query({ targetId: target.targetId });
+    const [target] = await fleet.api.deployments.listTargets.query({ deploymentId: second });
+    const detail = await fleet.api.deployments.getTarget.query({ targetId: target.targetId });
     expect(detail.lifecycleEvents[0]).toMatchObject({ lifecycleEventName: "ApplicationStop", scriptDeploymentId: first, scriptRevisionId: v1 });
-    const logs = await api.deployments.logs.query({ deploymentId: second, eventName: "BeforeInstall" });
+    const logs = await fleet.api.deployments.logs.query({ deploymentId: second, eventName: "BeforeInstall" });
     const scriptOutput = logs.lines.filter((l) => l.stream === "stdout").map((l) => l.text);
     expect(scriptOutput.sort()).toEqual(HOSTS.map((h) => `v2 BeforeInstall on ${h}`));
   }, 120_000);
@@ -149,45 +93,45 @@ describe("three real agents", () => {
     const info = await finished(bad);
     expect(info).toMatchObject({ status: "Failed", errorInformation: { code: "HEALTH_CONSTRAINTS" }, deploymentOverview: { Succeeded: 1, Failed: 1, Skipped: 1 } });
     expect(ranFor("h3", bad)).toEqual([]);
-    const targets = await api.deployments.listTargets.query({ deploymentId: bad });
+    const targets = await fleet.api.deployments.listTargets.query({ deploymentId: bad });
     expect(targets.map((t) => [t.hostName, t.status])).toEqual([["h1", "Succeeded"], ["h2", "Failed"], ["h3", "Skipped"]]);
-    const failedTarget = await api.deployments.getTarget.query({ targetId: targets[1].targetId });
+    const failedTarget = await fleet.api.deployments.getTarget.query({ targetId: targets[1].targetId });
     expect(failedTarget.lifecycleEvents.find((e) => e.lifecycleEventName === "AfterInstall")?.diagnostics).toMatchObject({ errorCode: "ScriptFailed" });
 
     const rollbackId = info.rollbackInfo!.rollbackDeploymentId!;
     const rollback = await finished(rollbackId);
     expect(rollback).toMatchObject({ status: "Succeeded", creator: "codeDeployRollback", revision: { revisionId: v2 } });
     for (const h of HOSTS) expect(ranFor(h, rollbackId).slice(1)).toEqual(["v2 BeforeInstall", "v2 AfterInstall", "v2 ApplicationStart", "v2 ValidateService"]);
-    expect((await api.deployments.get.query({ deploymentId: bad })).rollbackInfo?.rollbackMessage).toBe(`Rollback deployment ${rollbackId} succeeded`);
+    expect((await fleet.api.deployments.get.query({ deploymentId: bad })).rollbackInfo?.rollbackMessage).toBe(`Rollback deployment ${rollbackId} succeeded`);
   }, 120_000);
 
   it("fails the target of an agent killed mid-hook within the grace period", async () => {
     const v4 = await upload("v4", `[ "$LANDLINE_HOST_NAME" = h1 ] && [ "$LIFECYCLE_EVENT" = ApplicationStart ] && sleep 30\nexit 0`);
     const id = await deploy(v4);
     await waitFor(() => ranFor("h1", id).includes("v4 ApplicationStart"), 30_000, "h1 to start ApplicationStart");
-    await agents.get("h1")!.kill("SIGKILL");
+    await fleet.agents.get("h1")!.kill("SIGKILL");
     const killedAt = Date.now();
     const info = await finished(id, 20_000);
     expect(Date.now() - killedAt).toBeLessThan(8_000);
     expect(info).toMatchObject({ status: "Failed", errorInformation: { code: "AGENT_ISSUE" } });
-    const [t1] = await api.deployments.listTargets.query({ deploymentId: id });
+    const [t1] = await fleet.api.deployments.listTargets.query({ deploymentId: id });
     expect(t1).toMatchObject({ hostName: "h1", status: "Failed", failedEvent: "ApplicationStart" });
-    await startAgent("h1");
+    await fleet.startAgent("h1");
   }, 90_000);
 
   it("finishes a deployment across three hosts after the server is killed mid-way, with complete logs and no hook run twice", async () => {
     const v5 = await upload("v5", `[ "$LIFECYCLE_EVENT" = BeforeInstall ] && sleep 2\nexit 0`);
     const id = await deploy(v5, { deploymentConfigName: "CodeDeployDefault.AllAtOnce" });
     await waitFor(() => HOSTS.every((h) => ranFor(h, id).includes("v5 BeforeInstall")), 30_000, "BeforeInstall on every host");
-    await server.kill("SIGKILL");
-    server = await server.restart();
+    await fleet.server.kill("SIGKILL");
+    await fleet.restartServer();
     const info = await finished(id, 60_000);
     expect(info.status).toBe("Succeeded");
     for (const h of HOSTS) {
       const ran = ranFor(h, id);
       expect(ran.slice(1)).toEqual(["v5 BeforeInstall", "v5 AfterInstall", "v5 ApplicationStart", "v5 ValidateService"]);
     }
-    const logs = await api.deployments.logs.query({ deploymentId: id, limit: 5000 });
+    const logs = await fleet.api.deployments.logs.query({ deploymentId: id, limit: 5000 });
     expect(logs.complete).toBe(true);
     const hookLines = logs.lines.filter((l) => l.text.startsWith("v5 ")).map((l) => l.text);
     for (const h of HOSTS) for (const e of hookEvents.slice(1)) expect(hookLines.filter((t) => t === `v5 ${e} on ${h}`)).toHaveLength(1);
@@ -199,10 +143,10 @@ describe("three real agents", () => {
     const pidFiles = HOSTS.map((h) => path.join(proofDir, `${h}.pids`));
     await waitFor(() => pidFiles.every((f) => fs.existsSync(f) && fs.readFileSync(f, "utf8").trim().split(" ").length === 2), 30_000, "hooks to start");
     const pids = pidFiles.flatMap((f) => fs.readFileSync(f, "utf8").trim().split(" ").map(Number));
-    expect(pids.every(isAlive)).toBe(true);
-    await api.deployments.stop.mutate({ deploymentId: id });
+    expect(pids.every(isProcessAlive)).toBe(true);
+    await fleet.api.deployments.stop.mutate({ deploymentId: id });
     const info = await finished(id, 20_000);
     expect(info).toMatchObject({ status: "Stopped", errorInformation: { code: "MANUAL_STOP" } });
-    await waitFor(() => pids.every((p) => !isAlive(p)), 10_000, "hook processes to end");
+    await waitFor(() => pids.every((p) => !isProcessAlive(p)), 10_000, "hook processes to end");
   }, 90_000);
 });
