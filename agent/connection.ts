@@ -96,7 +96,12 @@ export class AgentConnection {
       if (typeof ack === "function") ack(reply);
     });
     this.unsubscribe.push(options.journal.onAppend(() => this.scheduleLogPump()));
-    this.unsubscribe.push(options.executor.onResult(() => void this.pumpResults(this.generation)));
+    this.unsubscribe.push(
+      options.executor.onResult(() => {
+        this.flushLogsNow();
+        void this.pumpResults(this.generation);
+      }),
+    );
   }
 
   start(): void {
@@ -210,6 +215,15 @@ export class AgentConnection {
     this.options.onConnected?.(ack.data);
     void this.pumpLogs(generation);
     void this.pumpResults(generation);
+  }
+
+  /** A finished event waits on its lines being stored, so its last lines are sent without the batching delay. */
+  private flushLogsNow(): void {
+    if (this.batchTimer) {
+      clearTimeout(this.batchTimer);
+      this.batchTimer = null;
+    }
+    if (this.ready) void this.pumpLogs(this.generation);
   }
 
   private scheduleLogPump(): void {
