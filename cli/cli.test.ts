@@ -268,7 +268,8 @@ describe("/metrics after deployments", () => {
     expect(value('landline_deployment_duration_seconds_count{status="Succeeded"}')).toBe(1);
     expect(value('landline_deployment_duration_seconds_count{status="Failed"}')).toBe(1);
     expect(value('landline_lifecycle_event_duration_seconds_count{event="AfterInstall",status="Failed"}')).toBe(1);
-    expect(value('landline_lifecycle_event_duration_seconds_count{event="AfterInstall",status="Succeeded"}')).toBe(1);
+    // The good revision's AfterInstall, plus the two stopped deployments' AfterInstall with no scripts to run.
+    expect(value('landline_lifecycle_event_duration_seconds_count{event="AfterInstall",status="Succeeded"}')).toBe(3);
     expect(value("landline_agent_connects_total")).toBe(1);
     expect(value("landline_log_lines_ingested_total")).toBeGreaterThanOrEqual(3);
     expect(value('landline_webhook_deliveries_total{outcome="retrying"}')).toBe(1);
