@@ -6,10 +6,10 @@ import type { Benchmark } from "./benchmark";
 import { figure } from "./benchmark";
 import { prepareScenarioDir, startBenchServer } from "./bench-server";
 import { NOOP_HOOK_EVENTS, packNoopBundle } from "./bundle-fixtures";
-import { deployAndWait, ensureDeploymentGroup, openDeploymentWatcher, stopLeftoverDeployments, uploadRevision } from "./deployment-runner";
+import { deployAndWait, openDeploymentWatcher, prepareBenchGroup, type DeploymentWatcher } from "./deployment-runner";
 import { median } from "./latency-histogram";
 import { pinnedCommand } from "./process-stats";
-import { startRealAgents } from "./real-agents";
+import { startRealAgents, type RealAgents } from "./real-agents";
 
 const run = promisify(execFile);
 const APPLICATION = "bench-ansible";
@@ -73,18 +73,12 @@ export const ansibleBenchmark: Benchmark = {
 
     // Ansible gets both cores, so Landline does too: neither the server nor the agents are pinned here.
     const server = await startBenchServer({ scenario: "ansible", dataRoot: options.dataRoot, fresh: options.fresh, cpuProfile: options.cpuProfile, pin: false });
-    let agents: Awaited<ReturnType<typeof startRealAgents>> | null = null;
-    let watcher: Awaited<ReturnType<typeof openDeploymentWatcher>> | null = null;
+    let agents: RealAgents | null = null;
+    let watcher: DeploymentWatcher | null = null;
     try {
       const { client } = server;
-      await stopLeftoverDeployments(client);
-      await ensureDeploymentGroup(client, {
-        applicationName: APPLICATION,
-        deploymentGroupName: GROUP,
-        onPremisesTagSet: [[{ type: "KEY_AND_VALUE", key: "bench", value: "ansible" }]],
-        deploymentConfigName: "CodeDeployDefault.AllAtOnce",
-      });
-      const revision = await uploadRevision(server.url, server.apiToken, APPLICATION, (await packNoopBundle(server.scenarioDir)).file);
+      const bundle = await packNoopBundle(server.scenarioDir);
+      const revision = await prepareBenchGroup(server, { applicationName: APPLICATION, deploymentGroupName: GROUP, benchTag: "ansible" }, bundle.file);
       const names = Array.from({ length: hosts }, (_, i) => `ansible-host-${String(i + 1).padStart(2, "0")}`);
       agents = await startRealAgents(server, { names, tags: [{ key: "bench", value: "ansible" }], pin: false });
       watcher = await openDeploymentWatcher(server.url, server.apiToken, client);

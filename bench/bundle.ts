@@ -4,7 +4,7 @@ import type { Benchmark } from "./benchmark";
 import { figure } from "./benchmark";
 import { startBenchServer } from "./bench-server";
 import { packLargeBundle } from "./bundle-fixtures";
-import { deployAndWait, ensureDeploymentGroup, openDeploymentWatcher, stopLeftoverDeployments, uploadRevision } from "./deployment-runner";
+import { deployAndWait, openDeploymentWatcher, prepareBenchGroup, type DeploymentWatcher } from "./deployment-runner";
 import { pinnedCommand, readCpuSeconds, sampleRss, SERVER_CORE } from "./process-stats";
 import { simHosts, startSimFleet, type SimFleet } from "./sim-fleet";
 
@@ -42,20 +42,13 @@ export const bundleBenchmark: Benchmark = {
     const agentCount = options.quick ? 20 : 100;
     const bytes = (options.quick ? 20 : 100) * MB;
     const server = await startBenchServer({ scenario: "bundle", dataRoot: options.dataRoot, fresh: options.fresh, cpuProfile: options.cpuProfile });
-    let fleet: Awaited<ReturnType<typeof startSimFleet>> | null = null;
-    let watcher: Awaited<ReturnType<typeof openDeploymentWatcher>> | null = null;
+    let fleet: SimFleet | null = null;
+    let watcher: DeploymentWatcher | null = null;
     let ceilingServer: Awaited<ReturnType<typeof startPlainFileServer>> | null = null;
     try {
       const { client } = server;
-      await stopLeftoverDeployments(client);
-      await ensureDeploymentGroup(client, {
-        applicationName: APPLICATION,
-        deploymentGroupName: GROUP,
-        onPremisesTagSet: [[{ type: "KEY_AND_VALUE", key: "bench", value: "bundle" }]],
-        deploymentConfigName: "CodeDeployDefault.AllAtOnce",
-      });
       const file = await packLargeBundle(server.scenarioDir, bytes);
-      const revision = await uploadRevision(server.url, server.apiToken, APPLICATION, file);
+      const revision = await prepareBenchGroup(server, { applicationName: APPLICATION, deploymentGroupName: GROUP, benchTag: "bundle" }, file);
       fleet = await startSimFleet({
         serverUrl: server.url,
         enrollToken: await server.enrollmentToken(),

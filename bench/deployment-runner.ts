@@ -5,6 +5,7 @@ import type { CreateDeploymentInput, DeploymentInfo, DeploymentStatus } from "..
 import { BROWSER_NAMESPACE, liveRooms, type BrowserToServerEvents, type ServerToBrowserEvents } from "../server/contracts/live-updates";
 import type { TagSet } from "../server/contracts/resources";
 import { REVISION_UPLOAD_PATH, type RevisionUploadResult } from "../server/contracts/revision";
+import type { BenchServer } from "./bench-server";
 
 const FINISHED: readonly DeploymentStatus[] = ["Succeeded", "Failed", "Stopped"];
 
@@ -45,6 +46,25 @@ export async function stopLeftoverDeployments(client: LandlineClient): Promise<v
   for (const d of page.items) {
     await client.deployments.stop.mutate({ deploymentId: d.deploymentId, autoRollbackEnabled: false }).catch(() => {});
   }
+}
+
+/**
+ * The common start of a one-group benchmark: stops leftover deployments, ensures an AllAtOnce group of the hosts
+ * tagged bench=<benchTag>, and uploads the bundle as a revision of the application.
+ */
+export async function prepareBenchGroup(
+  server: Pick<BenchServer, "client" | "url" | "apiToken">,
+  group: { applicationName: string; deploymentGroupName: string; benchTag: string },
+  bundleFile: string,
+): Promise<RevisionUploadResult> {
+  await stopLeftoverDeployments(server.client);
+  await ensureDeploymentGroup(server.client, {
+    applicationName: group.applicationName,
+    deploymentGroupName: group.deploymentGroupName,
+    onPremisesTagSet: [[{ type: "KEY_AND_VALUE", key: "bench", value: group.benchTag }]],
+    deploymentConfigName: "CodeDeployDefault.AllAtOnce",
+  });
+  return uploadRevision(server.url, server.apiToken, group.applicationName, bundleFile);
 }
 
 type Finish = { status: DeploymentStatus; at: number };

@@ -7,10 +7,10 @@ import type { Benchmark } from "./benchmark";
 import { figure } from "./benchmark";
 import { startBenchServer } from "./bench-server";
 import { packNoopBundle } from "./bundle-fixtures";
-import { ensureDeploymentGroup, openDeploymentWatcher, stopLeftoverDeployments, uploadRevision } from "./deployment-runner";
+import { openDeploymentWatcher, prepareBenchGroup, type DeploymentWatcher } from "./deployment-runner";
 import { LatencyHistogram } from "./latency-histogram";
 import { sampleRss } from "./process-stats";
-import { simHosts, startSimFleet } from "./sim-fleet";
+import { simHosts, startSimFleet, type SimFleet } from "./sim-fleet";
 
 const APPLICATION = "bench-logs";
 const GROUP = "all";
@@ -52,19 +52,13 @@ export const logsBenchmark: Benchmark = {
     const durationMs = options.quick ? 10_000 : 30_000;
     // Millions of log rows make this data directory large: start empty and remove it afterwards.
     const server = await startBenchServer({ scenario: "logs", dataRoot: options.dataRoot, fresh: true, cpuProfile: options.cpuProfile });
-    let fleet: Awaited<ReturnType<typeof startSimFleet>> | null = null;
-    let watcher: Awaited<ReturnType<typeof openDeploymentWatcher>> | null = null;
+    let fleet: SimFleet | null = null;
+    let watcher: DeploymentWatcher | null = null;
     let subscriber: Awaited<ReturnType<typeof subscribeToLogs>> | null = null;
     try {
       const { client } = server;
-      await stopLeftoverDeployments(client);
-      await ensureDeploymentGroup(client, {
-        applicationName: APPLICATION,
-        deploymentGroupName: GROUP,
-        onPremisesTagSet: [[{ type: "KEY_AND_VALUE", key: "bench", value: "logs" }]],
-        deploymentConfigName: "CodeDeployDefault.AllAtOnce",
-      });
-      const revision = await uploadRevision(server.url, server.apiToken, APPLICATION, (await packNoopBundle(server.scenarioDir)).file);
+      const bundle = await packNoopBundle(server.scenarioDir);
+      const revision = await prepareBenchGroup(server, { applicationName: APPLICATION, deploymentGroupName: GROUP, benchTag: "logs" }, bundle.file);
       fleet = await startSimFleet({
         serverUrl: server.url,
         enrollToken: await server.enrollmentToken(),

@@ -37,3 +37,5 @@ export async function startRealAgents(server: BenchServer, options: { names: str
   }
   return { agents, stop };
 }
+
+export type RealAgents = Awaited<ReturnType<typeof startRealAgents>>;

@@ -3,9 +3,9 @@ import type { Benchmark } from "./benchmark";
 import { figure } from "./benchmark";
 import { startBenchServer } from "./bench-server";
 import { packNoopBundle } from "./bundle-fixtures";
-import { deployAndWait, ensureDeploymentGroup, openDeploymentWatcher, stopLeftoverDeployments, uploadRevision } from "./deployment-runner";
+import { deployAndWait, openDeploymentWatcher, prepareBenchGroup, type DeploymentWatcher } from "./deployment-runner";
 import { median } from "./latency-histogram";
-import { startRealAgents } from "./real-agents";
+import { startRealAgents, type RealAgents } from "./real-agents";
 import { measureShFloor } from "./sh-floor";
 
 const APPLICATION = "bench-trivial";
@@ -25,19 +25,12 @@ export const trivialBenchmark: Benchmark = {
   async run(options) {
     const runs = options.quick ? 3 : 10;
     const server = await startBenchServer({ scenario: "trivial", dataRoot: options.dataRoot, fresh: options.fresh, cpuProfile: options.cpuProfile });
-    let agents: Awaited<ReturnType<typeof startRealAgents>> | null = null;
-    let watcher: Awaited<ReturnType<typeof openDeploymentWatcher>> | null = null;
+    let agents: RealAgents | null = null;
+    let watcher: DeploymentWatcher | null = null;
     try {
       const { client } = server;
-      await stopLeftoverDeployments(client);
-      await ensureDeploymentGroup(client, {
-        applicationName: APPLICATION,
-        deploymentGroupName: GROUP,
-        onPremisesTagSet: [[{ type: "KEY_AND_VALUE", key: "bench", value: "trivial" }]],
-        deploymentConfigName: "CodeDeployDefault.AllAtOnce",
-      });
       const bundle = await packNoopBundle(server.scenarioDir);
-      const revision = await uploadRevision(server.url, server.apiToken, APPLICATION, bundle.file);
+      const revision = await prepareBenchGroup(server, { applicationName: APPLICATION, deploymentGroupName: GROUP, benchTag: "trivial" }, bundle.file);
       agents = await startRealAgents(server, { names: ["trivial-host"], tags: [{ key: "bench", value: "trivial" }] });
       watcher = await openDeploymentWatcher(server.url, server.apiToken, client);
       const input = { applicationName: APPLICATION, deploymentGroupName: GROUP, revisionId: revision.revisionId };
