@@ -4,11 +4,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { DeploymentConfigInfo } from "@/server/contracts/catalog";
 import { Button } from "../../_components/button";
-import { ConfirmDialog } from "../../_components/dialog";
+import { ConfirmMutationDialog } from "../../_components/confirm-mutation-dialog";
 import { PlusIcon, TrashIcon } from "../../_components/icons";
 import { PageHeader } from "../../_components/page-header";
-import { ErrorState, LoadingRows } from "../../_components/states";
-import { Table, Td, Th, Tr } from "../../_components/table";
+import { QueryTable } from "../../_components/query-table";
+import { Td, Th, Tr } from "../../_components/table";
 import { useCan } from "../../_lib/session";
 import { useTRPC } from "../../_lib/trpc";
 import { CreateConfigDialog } from "./create-config-dialog";
@@ -42,61 +42,50 @@ export function DeploymentConfigsView() {
           ) : null
         }
       />
-      {configs.isPending ? (
-        <LoadingRows />
-      ) : configs.isError ? (
-        <ErrorState error={configs.error} onRetry={() => configs.refetch()} />
-      ) : (
-        <Table label="Deployment configs">
-          <thead>
-            <tr>
-              <Th>Name</Th>
-              <Th>Minimum healthy hosts</Th>
-              <Th className="hidden sm:table-cell">Meaning</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody>
-            {configs.data.map((c) => (
-              <Tr key={c.deploymentConfigId}>
-                <Td>
-                  <span className="font-mono text-xs font-medium">{c.deploymentConfigName}</span>
-                  {c.predefined ? <span className="ml-2 rounded bg-surface-2 px-1.5 py-px text-[10px] uppercase tracking-wide text-muted">Predefined</span> : null}
-                </Td>
-                <Td className="font-mono text-xs text-muted">
-                  {c.minimumHealthyHosts.type} {c.minimumHealthyHosts.value}
-                </Td>
-                <Td className="hidden text-muted sm:table-cell">{describeMinimumHealthy(c.minimumHealthyHosts)}</Td>
-                <Td className="text-right">
-                  {canEdit && !c.predefined ? (
-                    <Button size="sm" variant="ghost" icon={<TrashIcon size={12} />} onClick={() => setDeleting(c)} aria-label={`Delete ${c.deploymentConfigName}`}>
-                      Delete
-                    </Button>
-                  ) : null}
-                </Td>
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <QueryTable
+        query={configs}
+        label="Deployment configs"
+        columns={
+          <>
+            <Th>Name</Th>
+            <Th>Minimum healthy hosts</Th>
+            <Th className="hidden sm:table-cell">Meaning</Th>
+          </>
+        }
+      >
+        {(rows) =>
+          rows.map((c) => (
+            <Tr key={c.deploymentConfigId}>
+              <Td>
+                <span className="font-mono text-xs font-medium">{c.deploymentConfigName}</span>
+                {c.predefined ? <span className="ml-2 rounded bg-surface-2 px-1.5 py-px text-[10px] uppercase tracking-wide text-muted">Predefined</span> : null}
+              </Td>
+              <Td className="font-mono text-xs text-muted">
+                {c.minimumHealthyHosts.type} {c.minimumHealthyHosts.value}
+              </Td>
+              <Td className="hidden text-muted sm:table-cell">{describeMinimumHealthy(c.minimumHealthyHosts)}</Td>
+              <Td className="text-right">
+                {canEdit && !c.predefined ? (
+                  <Button size="sm" variant="ghost" icon={<TrashIcon size={12} />} onClick={() => setDeleting(c)} aria-label={`Delete ${c.deploymentConfigName}`}>
+                    Delete
+                  </Button>
+                ) : null}
+              </Td>
+            </Tr>
+          ))
+        }
+      </QueryTable>
       <CreateConfigDialog open={creating} onClose={() => setCreating(false)} />
-      <ConfirmDialog
-        open={deleting !== null}
-        onClose={() => {
-          remove.reset();
-          setDeleting(null);
-        }}
-        onConfirm={() => deleting && remove.mutate({ deploymentConfigName: deleting.deploymentConfigName })}
+      <ConfirmMutationDialog
+        target={deleting}
+        onClose={() => setDeleting(null)}
+        onConfirm={(c) => remove.mutate({ deploymentConfigName: c.deploymentConfigName })}
+        mutation={remove}
         title={`Delete ${deleting?.deploymentConfigName ?? ""}?`}
         confirmLabel="Delete config"
-        danger
-        pending={remove.isPending}
-        error={remove.error}
       >
         <p>Deployment groups that use it must be switched to another config first.</p>
-      </ConfirmDialog>
+      </ConfirmMutationDialog>
     </>
   );
 }

@@ -4,13 +4,14 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ApiTokenSummary } from "@/server/contracts/accounts";
 import { Button } from "../../../_components/button";
-import { ConfirmDialog } from "../../../_components/dialog";
+import { ConfirmMutationDialog } from "../../../_components/confirm-mutation-dialog";
 import { CheckboxField } from "../../../_components/field";
 import { KeyIcon, PlusIcon } from "../../../_components/icons";
 import { PageHeader } from "../../../_components/page-header";
 import { RelativeTime } from "../../../_components/relative-time";
-import { EmptyState, ErrorState, LoadingRows } from "../../../_components/states";
-import { Table, Td, Th, Tr } from "../../../_components/table";
+import { QueryTable } from "../../../_components/query-table";
+import { EmptyState } from "../../../_components/states";
+import { Td, Th, Tr } from "../../../_components/table";
 import { useCan } from "../../../_lib/session";
 import { useTRPC } from "../../../_lib/trpc";
 import { CreateApiTokenDialog } from "./create-api-token-dialog";
@@ -53,74 +54,64 @@ export function ApiTokensView() {
         }
       />
       {isAdmin ? <CheckboxField className="mb-3" label="Show every user's tokens" checked={all} onChange={(e) => setAll(e.target.checked)} /> : null}
-      {tokens.isPending ? (
-        <LoadingRows />
-      ) : tokens.isError ? (
-        <ErrorState error={tokens.error} onRetry={() => tokens.refetch()} />
-      ) : tokens.data.length === 0 ? (
-        <EmptyState icon={<KeyIcon size={28} />} title="No API tokens">
-          Create one to call Landline from a pipeline.
-        </EmptyState>
-      ) : (
-        <Table label="API tokens">
-          <thead>
-            <tr>
-              <Th>Name</Th>
-              <Th>Role</Th>
-              {all ? <Th>Owner</Th> : null}
-              <Th className="hidden md:table-cell">Last used</Th>
-              <Th className="hidden md:table-cell">Expires</Th>
-              <Th>Status</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data.map((t) => {
-              const state = tokenState(t);
-              return (
-                <Tr key={t.id}>
-                  <Td>
-                    <p className="font-medium">{t.name}</p>
-                    <p className="font-mono text-[11px] text-faint">{t.prefix}…</p>
-                  </Td>
-                  <Td className="text-xs capitalize">{t.role}</Td>
-                  {all ? <Td className="text-xs text-muted">{t.userEmail}</Td> : null}
-                  <Td className="hidden text-xs text-muted md:table-cell">
-                    <RelativeTime at={t.lastUsedAt} />
-                  </Td>
-                  <Td className="hidden text-xs text-muted md:table-cell">{t.expiresAt ? <RelativeTime at={t.expiresAt} /> : "Never"}</Td>
-                  <Td className={`text-xs font-medium ${state.className}`}>{state.label}</Td>
-                  <Td className="text-right">
-                    {!t.revokedAt ? (
-                      <Button size="sm" variant="ghost" onClick={() => setRevoking(t)}>
-                        Revoke
-                      </Button>
-                    ) : null}
-                  </Td>
-                </Tr>
-              );
-            })}
-          </tbody>
-        </Table>
-      )}
+      <QueryTable
+        query={tokens}
+        label="API tokens"
+        empty={
+          <EmptyState icon={<KeyIcon size={28} />} title="No API tokens">
+            Create one to call Landline from a pipeline.
+          </EmptyState>
+        }
+        columns={
+          <>
+            <Th>Name</Th>
+            <Th>Role</Th>
+            {all ? <Th>Owner</Th> : null}
+            <Th className="hidden md:table-cell">Last used</Th>
+            <Th className="hidden md:table-cell">Expires</Th>
+            <Th>Status</Th>
+          </>
+        }
+      >
+        {(rows) =>
+          rows.map((t) => {
+            const state = tokenState(t);
+            return (
+              <Tr key={t.id}>
+                <Td>
+                  <p className="font-medium">{t.name}</p>
+                  <p className="font-mono text-[11px] text-faint">{t.prefix}…</p>
+                </Td>
+                <Td className="text-xs capitalize">{t.role}</Td>
+                {all ? <Td className="text-xs text-muted">{t.userEmail}</Td> : null}
+                <Td className="hidden text-xs text-muted md:table-cell">
+                  <RelativeTime at={t.lastUsedAt} />
+                </Td>
+                <Td className="hidden text-xs text-muted md:table-cell">{t.expiresAt ? <RelativeTime at={t.expiresAt} /> : "Never"}</Td>
+                <Td className={`text-xs font-medium ${state.className}`}>{state.label}</Td>
+                <Td className="text-right">
+                  {!t.revokedAt ? (
+                    <Button size="sm" variant="ghost" onClick={() => setRevoking(t)}>
+                      Revoke
+                    </Button>
+                  ) : null}
+                </Td>
+              </Tr>
+            );
+          })
+        }
+      </QueryTable>
       <CreateApiTokenDialog open={creating} onClose={() => setCreating(false)} />
-      <ConfirmDialog
-        open={revoking !== null}
-        onClose={() => {
-          revoke.reset();
-          setRevoking(null);
-        }}
-        onConfirm={() => revoking && revoke.mutate({ id: revoking.id })}
+      <ConfirmMutationDialog
+        target={revoking}
+        onClose={() => setRevoking(null)}
+        onConfirm={(t) => revoke.mutate({ id: t.id })}
+        mutation={revoke}
         title={`Revoke ${revoking?.name ?? ""}?`}
         confirmLabel="Revoke token"
-        danger
-        pending={revoke.isPending}
-        error={revoke.error}
       >
         <p>Anything using it stops working immediately.</p>
-      </ConfirmDialog>
+      </ConfirmMutationDialog>
     </>
   );
 }

@@ -4,12 +4,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { EnrollmentTokenStatus, EnrollmentTokenSummary } from "@/server/contracts/accounts";
 import { Button } from "../../../_components/button";
-import { ConfirmDialog } from "../../../_components/dialog";
+import { ConfirmMutationDialog } from "../../../_components/confirm-mutation-dialog";
 import { LayersIcon, PlusIcon } from "../../../_components/icons";
 import { PageHeader } from "../../../_components/page-header";
 import { RelativeTime } from "../../../_components/relative-time";
-import { EmptyState, ErrorState, LoadingRows } from "../../../_components/states";
-import { Table, Td, Th, Tr } from "../../../_components/table";
+import { QueryTable } from "../../../_components/query-table";
+import { EmptyState } from "../../../_components/states";
+import { Td, Th, Tr } from "../../../_components/table";
 import { TagChips } from "../../../_components/tag-chips";
 import { useCan } from "../../../_lib/session";
 import { useTRPC } from "../../../_lib/trpc";
@@ -50,76 +51,66 @@ export function EnrollmentTokensView() {
           ) : null
         }
       />
-      {tokens.isPending ? (
-        <LoadingRows />
-      ) : tokens.isError ? (
-        <ErrorState error={tokens.error} onRetry={() => tokens.refetch()} />
-      ) : tokens.data.length === 0 ? (
-        <EmptyState icon={<LayersIcon size={28} />} title="No enrollment tokens">
-          &ldquo;Add a host&rdquo; creates one together with the command to run.
-        </EmptyState>
-      ) : (
-        <Table label="Enrollment tokens">
-          <thead>
-            <tr>
-              <Th>Token</Th>
-              <Th className="hidden sm:table-cell">Uses</Th>
-              <Th className="hidden md:table-cell">Tags</Th>
-              <Th className="hidden md:table-cell">Created</Th>
-              <Th className="hidden sm:table-cell">Expires</Th>
-              <Th>Status</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data.map((t) => (
-              <Tr key={t.id}>
-                <Td>
-                  <p className="font-medium">{t.name ?? "Unnamed"}</p>
-                  <p className="font-mono text-[11px] text-faint">{t.prefix}…</p>
-                </Td>
-                <Td className="hidden tabular-nums text-xs sm:table-cell">
-                  {t.uses} / {t.maxUses ?? "∞"}
-                </Td>
-                <Td className="hidden md:table-cell">
-                  <TagChips tags={t.tags} empty="—" />
-                </Td>
-                <Td className="hidden text-xs text-muted md:table-cell">
-                  <RelativeTime at={t.createdAt} />
-                  {t.createdByEmail ? <span className="block text-faint">{t.createdByEmail}</span> : null}
-                </Td>
-                <Td className="hidden text-xs text-muted sm:table-cell">{t.expiresAt ? <RelativeTime at={t.expiresAt} /> : "Never"}</Td>
-                <Td className={`text-xs font-medium capitalize ${statusClass[t.status]}`}>{t.status}</Td>
-                <Td className="text-right">
-                  {canManage && t.status === "active" ? (
-                    <Button size="sm" variant="ghost" onClick={() => setRevoking(t)}>
-                      Revoke
-                    </Button>
-                  ) : null}
-                </Td>
-              </Tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
+      <QueryTable
+        query={tokens}
+        label="Enrollment tokens"
+        empty={
+          <EmptyState icon={<LayersIcon size={28} />} title="No enrollment tokens">
+            &ldquo;Add a host&rdquo; creates one together with the command to run.
+          </EmptyState>
+        }
+        columns={
+          <>
+            <Th>Token</Th>
+            <Th className="hidden sm:table-cell">Uses</Th>
+            <Th className="hidden md:table-cell">Tags</Th>
+            <Th className="hidden md:table-cell">Created</Th>
+            <Th className="hidden sm:table-cell">Expires</Th>
+            <Th>Status</Th>
+          </>
+        }
+      >
+        {(rows) =>
+          rows.map((t) => (
+            <Tr key={t.id}>
+              <Td>
+                <p className="font-medium">{t.name ?? "Unnamed"}</p>
+                <p className="font-mono text-[11px] text-faint">{t.prefix}…</p>
+              </Td>
+              <Td className="hidden tabular-nums text-xs sm:table-cell">
+                {t.uses} / {t.maxUses ?? "∞"}
+              </Td>
+              <Td className="hidden md:table-cell">
+                <TagChips tags={t.tags} empty="—" />
+              </Td>
+              <Td className="hidden text-xs text-muted md:table-cell">
+                <RelativeTime at={t.createdAt} />
+                {t.createdByEmail ? <span className="block text-faint">{t.createdByEmail}</span> : null}
+              </Td>
+              <Td className="hidden text-xs text-muted sm:table-cell">{t.expiresAt ? <RelativeTime at={t.expiresAt} /> : "Never"}</Td>
+              <Td className={`text-xs font-medium capitalize ${statusClass[t.status]}`}>{t.status}</Td>
+              <Td className="text-right">
+                {canManage && t.status === "active" ? (
+                  <Button size="sm" variant="ghost" onClick={() => setRevoking(t)}>
+                    Revoke
+                  </Button>
+                ) : null}
+              </Td>
+            </Tr>
+          ))
+        }
+      </QueryTable>
       <AddHostDialog open={creating} onClose={() => setCreating(false)} />
-      <ConfirmDialog
-        open={revoking !== null}
-        onClose={() => {
-          revoke.reset();
-          setRevoking(null);
-        }}
-        onConfirm={() => revoking && revoke.mutate({ id: revoking.id })}
+      <ConfirmMutationDialog
+        target={revoking}
+        onClose={() => setRevoking(null)}
+        onConfirm={(t) => revoke.mutate({ id: t.id })}
+        mutation={revoke}
         title="Revoke this enrollment token?"
         confirmLabel="Revoke token"
-        danger
-        pending={revoke.isPending}
-        error={revoke.error}
       >
         <p>Hosts already enrolled keep working; no new host can enroll with it.</p>
-      </ConfirmDialog>
+      </ConfirmMutationDialog>
     </>
   );
 }
