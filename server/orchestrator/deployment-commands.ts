@@ -8,7 +8,8 @@ import { finishedDeploymentStatuses, type CreateDeploymentInput, type StopDeploy
 import type { Deps } from "../deps";
 import { conflict, DomainError } from "../domain-errors";
 import { isMinimumHealthyHostsInvalid } from "../engine/minimum-healthy-hosts";
-import { createDeploymentStore, insertDeployment, newDeploymentId } from "../storage/deployment-store";
+import { insertDeployment, newDeploymentId } from "../storage/deployment-insert";
+import { createDeploymentStore } from "../storage/deployment-store";
 import { deploymentGroups, deployments, revisions } from "../storage/schema";
 import type { Orchestrator } from "./orchestrator";
 

@@ -1,74 +1,11 @@
-import { randomInt } from "node:crypto";
 import { and, asc, desc, eq, inArray, isNull, lt, ne, sql } from "drizzle-orm";
-import { inPlaceLifecycleEvents, type DeploymentCreator, type DeploymentStatus } from "../contracts/deployment";
-import type { AutoRollbackConfiguration, FileExistsBehavior, MinimumHealthyHosts } from "../contracts/resources";
-import { selectHostsForTagSet, type SelectedHost } from "../catalog/hosts";
-import type { DbWriter } from "../catalog/deployment-history";
+import { selectHostsForTagSet } from "../catalog/hosts";
 import type { EngineLimits, EngineState, EngineTarget } from "../engine/deployment-state";
 import { classifyTargetHealth, type PreviousTargetResult, type TargetHealthClass } from "../engine/target-order";
 import type { CommandOwner, DeploymentStore, SavedChanges } from "../orchestrator/ports";
 import type { Db } from "./database";
+import { insertDeployment, newDeploymentId } from "./deployment-insert";
 import { applications, deploymentGroups, deploymentTargets, deployments, hosts, lifecycleEvents, revisions } from "./schema";
-
-const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-
-function randomChars(n: number): string {
-  let out = "";
-  for (let i = 0; i < n; i++) out += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
-  return out;
-}
-
-/** CodeDeploy-style deployment id: d- and 9 upper-case alphanumerics. */
-export function newDeploymentId(): string {
-  return `d-${randomChars(9)}`;
-}
-
-/** Lifecycle event ids double as command ids: "<targetId>.<event>", so a re-sent command keeps its id. */
-export function lifecycleEventId(targetId: string, eventName: string): string {
-  return `${targetId}.${eventName}`;
-}
-
-export type NewDeployment = {
-  id: string;
-  applicationId: string;
-  deploymentGroupId: string;
-  revisionId: string;
-  status: DeploymentStatus;
-  creator: DeploymentCreator;
-  createdBy: string | null;
-  description: string | null;
-  deploymentConfigName: string;
-  minimumHealthyHosts: MinimumHealthyHosts;
-  fileExistsBehavior: FileExistsBehavior;
-  ignoreApplicationStopFailures: boolean;
-  autoRollback: AutoRollbackConfiguration;
-  startAt: number | null;
-  createdAt: number;
-  rollbackTriggeringDeploymentId?: string | null;
-};
-
-/** Inserts a deployment with one Pending target per host and the in-place lifecycle events of each target. */
-export function insertDeployment(db: DbWriter, d: NewDeployment, targetHosts: readonly Pick<SelectedHost, "hostId" | "hostName">[]): void {
-  const { minimumHealthyHosts, ...row } = d;
-  db.insert(deployments)
-    .values({ ...row, minimumHealthyHostsType: minimumHealthyHosts.type, minimumHealthyHostsValue: minimumHealthyHosts.value })
-    .run();
-  const chunk = 200;
-  const targets = targetHosts.map((h, position) => ({
-    id: `t-${randomChars(12)}`,
-    deploymentId: d.id,
-    hostId: h.hostId,
-    hostName: h.hostName,
-    position,
-    status: "Pending" as const,
-    lastUpdatedAt: d.createdAt,
-  }));
-  for (let i = 0; i < targets.length; i += chunk) db.insert(deploymentTargets).values(targets.slice(i, i + chunk)).run();
-  const events = targets.flatMap((t) =>
-    inPlaceLifecycleEvents.map((name, position) => ({ id: lifecycleEventId(t.id, name), targetId: t.id, deploymentId: d.id, name, position })),
-  );
-  for (let i = 0; i < events.length; i += chunk) db.insert(lifecycleEvents).values(events.slice(i, i + chunk)).run();
-}
 
 const deploymentFields = ["status", "startedAt", "completedAt", "errorCode", "errorMessage", "stopRequestedAt", "stopAutoRollback"] as const;
 const targetFields = ["status", "position", "startedAt", "completedAt", "lastUpdatedAt"] as const;
