@@ -107,6 +107,18 @@ async function connected() {
   await waitFor(() => agentLog.some((l) => l.startsWith("connected to")), 10_000, "agent connection");
 }
 
+/** A protocol server, a connected agent, and a bundle whose ApplicationStart runs `script`, already downloaded. */
+async function startWithDownloadedBundle(script: string) {
+  server = await startProtocolServer();
+  const body = await bundle(startScript(script));
+  const sha = server.addBundle(body);
+  const agent = startAgent();
+  agent.connection.start();
+  await connected();
+  await run(command("DownloadBundle", sha, body.length));
+  return { sha, body };
+}
+
 describe("agent protocol against a real Socket.IO server", () => {
   it("runs a deployment's events: download with resume, install, hooks, each result after its lines", async () => {
     server = await startProtocolServer({ dropFirstDownloadAfterBytes: 200 });
@@ -137,13 +149,7 @@ describe("agent protocol against a real Socket.IO server", () => {
   });
 
   it("after the server drops the connection mid-command, every line arrives exactly once and in order, then the result", async () => {
-    server = await startProtocolServer();
-    const body = await bundle(startScript('i=1; while [ $i -le 300 ]; do echo "line $i"; i=$((i+1)); sleep 0.005; done'));
-    const sha = server.addBundle(body);
-    const agent = startAgent();
-    agent.connection.start();
-    await connected();
-    await run(command("DownloadBundle", sha, body.length));
+    const { sha, body } = await startWithDownloadedBundle('i=1; while [ $i -le 300 ]; do echo "line $i"; i=$((i+1)); sleep 0.005; done');
     const start = command("ApplicationStart", sha, body.length);
     expect(await server.sendCommand(start)).toMatchObject({ accepted: true });
     await waitFor(() => server.linesOf(start.commandId).length > 20, 10_000, "first lines");
@@ -159,14 +165,8 @@ describe("agent protocol against a real Socket.IO server", () => {
   });
 
   it("runs a re-sent command once, and answers a re-sent finished command with its result", async () => {
-    server = await startProtocolServer();
     const counter = path.join(tmp, "runs.txt");
-    const body = await bundle(startScript(`echo run >> "${counter}"\nsleep 0.5`));
-    const sha = server.addBundle(body);
-    const agent = startAgent();
-    agent.connection.start();
-    await connected();
-    await run(command("DownloadBundle", sha, body.length));
+    const { sha, body } = await startWithDownloadedBundle(`echo run >> "${counter}"\nsleep 0.5`);
     const start = command("ApplicationStart", sha, body.length);
     expect(await server.sendCommand(start)).toMatchObject({ accepted: true });
     expect(await server.sendCommand(start)).toMatchObject({ accepted: true });
@@ -179,13 +179,7 @@ describe("agent protocol against a real Socket.IO server", () => {
   });
 
   it("refuses a command of another deployment while one runs, and cancels by killing the process group", async () => {
-    server = await startProtocolServer();
-    const body = await bundle(startScript(`sleep 30 &\necho $! > "${tmp}/child.pid"\nwait`));
-    const sha = server.addBundle(body);
-    const agent = startAgent();
-    agent.connection.start();
-    await connected();
-    await run(command("DownloadBundle", sha, body.length));
+    const { sha, body } = await startWithDownloadedBundle(`sleep 30 &\necho $! > "${tmp}/child.pid"\nwait`);
     const start = command("ApplicationStart", sha, body.length);
     expect(await server.sendCommand(start)).toMatchObject({ accepted: true });
     await waitFor(() => fs.existsSync(path.join(tmp, "child.pid")), 5000, "script start");
@@ -235,13 +229,7 @@ describe("agent protocol against a real Socket.IO server", () => {
   });
 
   it("delivers a result only after the server acknowledged the command's lines", async () => {
-    server = await startProtocolServer();
-    const body = await bundle(startScript("i=0; while [ $i -lt 50 ]; do echo x$i; i=$((i+1)); done"));
-    const sha = server.addBundle(body);
-    const agent = startAgent();
-    agent.connection.start();
-    await connected();
-    await run(command("DownloadBundle", sha, body.length));
+    const { sha, body } = await startWithDownloadedBundle("i=0; while [ $i -lt 50 ]; do echo x$i; i=$((i+1)); done");
     server.setLogAckDelay(300);
     const result = await run(command("ApplicationStart", sha, body.length));
     expect(result.status).toBe("Succeeded");
