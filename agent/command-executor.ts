@@ -110,7 +110,12 @@ export class CommandExecutor {
   private readonly cancelledEarly = new Map<string, string>();
   private readonly resultListeners = new Set<() => void>();
 
-  constructor(private readonly options: CommandExecutorOptions) {}
+  /** A plain copy of the agent's environment: reading process.env key by key is slow, and it does not change. */
+  private readonly baseEnv: HookEnv;
+
+  constructor(private readonly options: CommandExecutorOptions) {
+    this.baseEnv = { ...(options.env ?? process.env) };
+  }
 
   /** Called whenever a result waits to be delivered. */
   onResult(listener: () => void): () => void {
@@ -316,7 +321,7 @@ export class CommandExecutor {
     }
     const result = await runHookScripts(plan.invocations, {
       lifecycleEvent: spec.lifecycleEvent,
-      env: buildHookEnv(this.options.env ?? process.env, spec, this.options.hostName),
+      env: buildHookEnv(this.baseEnv, spec, this.options.hostName),
       onLine: line,
       onProcessGroup: (pgid) => {
         running.pgid = pgid;

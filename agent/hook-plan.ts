@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { ScriptSource } from "../server/contracts/agent-protocol";
-import { formatAppSpecError, parseAppSpec } from "../server/contracts/appspec";
+import { formatAppSpecError } from "../server/contracts/appspec";
+import { parseAppSpecCached } from "./appspec-cache";
 import type { ScriptableLifecycleEvent } from "../server/contracts/deployment";
 
 /** One script to run: what hook-runner needs, decided here without touching the disk. */
@@ -77,7 +78,7 @@ export function planHooks(input: PlanHooksInput): HookPlan {
   if (revision.appSpecText === null) {
     return { kind: "fail", message: `No appspec.yml or appspec.yaml at the root of ${whose} (${revision.archiveDir})`, scriptSource };
   }
-  const parsed = parseAppSpec(revision.appSpecText, revision.appSpecFile);
+  const parsed = parseAppSpecCached(revision.appSpecText, revision.appSpecFile);
   if (!parsed.ok) {
     return { kind: "fail", message: `The appspec of ${whose} is invalid:\n${parsed.errors.map(formatAppSpecError).join("\n")}`, scriptSource };
   }

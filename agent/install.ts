@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { CommandSpec } from "../server/contracts/agent-protocol";
-import { formatAppSpecError, parseAppSpec } from "../server/contracts/appspec";
+import { formatAppSpecError } from "../server/contracts/appspec";
+import { parseAppSpecCached } from "./appspec-cache";
 import { lookupGroup, lookupUser, runTool, ToolMissingError } from "./hook-runner";
 import { planInstall, type EntryKind, type InstallInstruction } from "./install-plan";
 import { readRevisionRecord, writeFileAtomic, type Layout, type RevisionRecord } from "./layout";
@@ -196,7 +197,7 @@ export async function installRevision(options: InstallRevisionOptions): Promise<
   if (!record || !fs.existsSync(archiveDir)) throw new Error(`The revision of deployment ${deploymentId} is not on this host (DownloadBundle has not run)`);
   const appSpecFile = findAppSpecFile(archiveDir);
   if (!appSpecFile) throw new Error("The revision has no appspec.yml or appspec.yaml at its root");
-  const parsed = parseAppSpec(fs.readFileSync(appSpecFile, "utf8"), path.basename(appSpecFile));
+  const parsed = parseAppSpecCached(fs.readFileSync(appSpecFile, "utf8"), path.basename(appSpecFile));
   if (!parsed.ok) throw new Error(`The appspec is invalid:\n${parsed.errors.map(formatAppSpecError).join("\n")}`);
   if (parsed.appSpec.os !== "linux") throw new Error(`The appspec says os: ${parsed.appSpec.os} but this host runs linux`);
 

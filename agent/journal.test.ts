@@ -96,6 +96,25 @@ describe("Journal log lines", () => {
     journal.close();
   });
 
+  it("reads the same lines from its memory tail as from disk, and older ones from disk", () => {
+    const journal = Journal.open(dir, { maxSegmentBytes: 64 * 1024 });
+    // More than the memory tail keeps, so the first batches must come from disk.
+    for (let i = 1; i <= 5000; i++) journal.appendLine("c-1", i % 2 ? "stdout" : "stderr", `line ${i}`);
+    const readAll = (j: Journal) => {
+      const out: [number, string, string][] = [];
+      for (let batch = j.readAfter(0, 999); batch.length > 0; batch = j.readAfter(out.at(-1)![0], 999)) out.push(...batch.map((l): [number, string, string] => [l.seq, l.stream, l.text]));
+      return out;
+    };
+    const live = readAll(journal);
+    expect(live.map(([seq]) => seq)).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
+    expect(live[4999]).toEqual([5000, "stderr", "line 5000"]);
+    journal.close();
+    // A reopened journal has no memory tail: everything comes from disk, identical.
+    const reopened = Journal.open(dir, { maxSegmentBytes: 64 * 1024 });
+    expect(readAll(reopened)).toEqual(live);
+    reopened.close();
+  });
+
   it("raising the seq floor makes the next line start after it", () => {
     const journal = Journal.open(dir);
     journal.appendLine("c-1", "stdout", "a");

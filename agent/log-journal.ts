@@ -7,12 +7,16 @@ import { logLineSchema, type LogLine } from "../server/contracts/agent-protocol"
  * The log half of the journal, under <state>/logs and <state>/seq.json:
  *   logs/<seq>.jsonl    segments of JSON lines named after their first seq; deleted once acknowledged
  *   seq.json            highest seq ever handed out, so seqs survive the deletion of every segment
- * Lines are read back from disk when (re)sending, never held in memory.
+ * Every line is on disk before anyone sees it. The newest lines are also kept in a small memory tail, so
+ * sending them does not read them back; older ones (after a restart or a long outage) come from disk.
  */
 
 export const MAX_LINE_LENGTH = 16384;
 const SEGMENT_BYTES = 4 * 1024 * 1024;
 const READ_CHUNK_BYTES = 1024 * 1024;
+/** The memory tail keeps at most this many lines and characters (after trimming). */
+const RECENT_LINES = 2000;
+const RECENT_CHARS = 1024 * 1024;
 
 /** Splits text into pieces of at most MAX_LINE_LENGTH UTF-16 units without cutting a surrogate pair. */
 export function splitLongLine(text: string, max = MAX_LINE_LENGTH): string[] {
@@ -60,6 +64,9 @@ export class LogJournal {
   private highestSeq = 0;
   private cursor: { firstSeq: number; offset: number; nextSeq: number } | null = null;
   private readonly appendListeners = new Set<(line: LogLine) => void>();
+  /** The newest lines appended by this process, in seq order (a contiguous suffix of the journal). */
+  private recent: LogLine[] = [];
+  private recentChars = 0;
 
   constructor(
     private readonly stateDir: string,
@@ -97,6 +104,7 @@ export class LogJournal {
     for (const piece of splitLongLine(text)) {
       const line: LogLine = { seq: this.highestSeq + 1, commandId, at, stream, text: piece };
       this.writeLogLine(line);
+      this.remember(line);
       written.push(line);
     }
     for (const line of written) for (const listener of this.appendListeners) listener(line);
@@ -113,10 +121,21 @@ export class LogJournal {
     this.writeSeqFile();
   }
 
-  /** Lines with seq > afterSeq, in order, at most `max`; read from disk, never held in memory. */
+  /** Lines with seq > afterSeq, in order, at most `max`: from the memory tail when it reaches back that far, else from disk. */
   readAfter(afterSeq: number, max: number): LogLine[] {
     const out: LogLine[] = [];
     if (this.segments.length === 0 || afterSeq >= this.highestSeq) return out;
+    const recent = this.recent;
+    if (recent.length > 0 && recent[0].seq <= afterSeq + 1) {
+      let low = 0;
+      let high = recent.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (recent[mid].seq <= afterSeq) low = mid + 1;
+        else high = mid;
+      }
+      return recent.slice(low, low + max);
+    }
     let index = this.findSegmentIndex(afterSeq + 1);
     let offset = 0;
     const cursor = this.cursor;
@@ -127,7 +146,8 @@ export class LogJournal {
         offset = cursor.offset;
       }
     }
-    const buffer = Buffer.alloc(READ_CHUNK_BYTES);
+    // Only the bytesRead prefix is ever looked at, so the buffer need not be zeroed.
+    const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
     while (out.length < max && index < this.segments.length) {
       const segment = this.segments[index];
       const fd = fs.openSync(segment.file, "r");
@@ -170,6 +190,18 @@ export class LogJournal {
     for (const segment of deletable) fs.rmSync(segment.file, { force: true });
     this.segments = this.segments.filter((s) => !deletable.includes(s));
     if (this.cursor && !this.segments.some((s) => s.firstSeq === this.cursor!.firstSeq)) this.cursor = null;
+  }
+
+  private remember(line: LogLine): void {
+    this.recent.push(line);
+    this.recentChars += line.text.length;
+    if (this.recent.length <= 2 * RECENT_LINES && this.recentChars <= 2 * RECENT_CHARS) return;
+    let drop = 0;
+    while (drop < this.recent.length - 1 && (this.recent.length - drop > RECENT_LINES || this.recentChars > RECENT_CHARS)) {
+      this.recentChars -= this.recent[drop].text.length;
+      drop++;
+    }
+    this.recent = this.recent.slice(drop);
   }
 
   private findSegmentIndex(seq: number): number {

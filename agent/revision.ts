@@ -5,7 +5,8 @@ import https from "node:https";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { bundleDownloadPath, type CommandSpec } from "../server/contracts/agent-protocol";
-import { APPSPEC_FILE_NAMES, formatAppSpecError, parseAppSpec } from "../server/contracts/appspec";
+import { APPSPEC_FILE_NAMES, formatAppSpecError } from "../server/contracts/appspec";
+import { parseAppSpecCached } from "./appspec-cache";
 import { readPointer, readRevisionRecord, writeFileAtomic, type Layout, type RevisionRecord } from "./layout";
 import { proxyAgentFor } from "./proxy";
 import { unpackBundle, type UnpackLimits } from "./unpack";
@@ -246,7 +247,7 @@ export async function prepareRevision(options: PrepareRevisionOptions): Promise<
   );
   const appSpecFile = findAppSpecFile(archiveDir);
   if (!appSpecFile) throw new Error("The bundle has no appspec.yml or appspec.yaml at its root");
-  const parsed = parseAppSpec(fs.readFileSync(appSpecFile, "utf8"), path.basename(appSpecFile));
+  const parsed = parseAppSpecCached(fs.readFileSync(appSpecFile, "utf8"), path.basename(appSpecFile));
   if (!parsed.ok) throw new Error(`The appspec is invalid:\n${parsed.errors.map(formatAppSpecError).join("\n")}`);
   const record: RevisionRecord = {
     deploymentId,

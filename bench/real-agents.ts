@@ -5,10 +5,20 @@ import { spawnAgent, type SpawnedAgent } from "../server/test/spawn-agent";
 import type { BenchServer } from "./bench-server";
 import { LOAD_CORE, pinProcess } from "./process-stats";
 
+/** Installs the agent as the README says: the standalone file from /api/agent/download, fetched with an enrollment token. */
+async function downloadAgentProgram(server: BenchServer, enrollToken: string): Promise<string> {
+  const res = await fetch(`${server.url}/api/agent/download`, { headers: { authorization: `Bearer ${enrollToken}` } });
+  if (!res.ok) throw new Error(`/api/agent/download answered ${res.status}: ${await res.text()}`);
+  const file = path.join(server.scenarioDir, "landline-agent.mjs");
+  fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()), { mode: 0o755 });
+  return file;
+}
+
 /**
- * Starts real agents (agent/main.ts), pinned to the load-generator core unless `pin` is false. Each run enrolls them afresh: a
- * stored agent credential names the server URL, and the bench server's port changes between runs, so an
- * earlier host of the same name is deregistered first (which frees the name).
+ * Starts real agents from the standalone file a host installs (not agent/main.ts under tsx, which doubles an
+ * agent's memory and with it the cost of forking each hook process), pinned to the load-generator core
+ * unless `pin` is false. Each run enrolls them afresh: a stored agent credential names the server URL, and
+ * the bench server's port changes between runs, so an earlier host of the same name is deregistered first.
  */
 export async function startRealAgents(server: BenchServer, options: { names: string[]; tags: HostTag[]; startConcurrency?: number; pin?: boolean }) {
   const rootBase = path.join(server.scenarioDir, "agents");
@@ -17,6 +27,7 @@ export async function startRealAgents(server: BenchServer, options: { names: str
     if (existing && existing.status !== "Deregistered") await server.client.hosts.deregister.mutate({ hostName: name });
   }
   const enrollToken = await server.enrollmentToken(options.names.length);
+  const program = await downloadAgentProgram(server, enrollToken);
   const agents: SpawnedAgent[] = [];
   const stop = () => Promise.all(agents.map((a) => a.kill("SIGTERM")));
   try {
@@ -25,7 +36,7 @@ export async function startRealAgents(server: BenchServer, options: { names: str
       for (let name = queue.shift(); name; name = queue.shift()) {
         const rootDir = path.join(rootBase, name);
         fs.rmSync(rootDir, { recursive: true, force: true });
-        const agent = await spawnAgent({ serverUrl: server.url, enrollToken, name, tags: options.tags, rootDir, timeoutMs: 60_000 });
+        const agent = await spawnAgent({ serverUrl: server.url, program, enrollToken, name, tags: options.tags, rootDir, timeoutMs: 60_000 });
         agents.push(agent);
         pinProcess(agent.process.pid!, options.pin === false ? "all" : LOAD_CORE);
       }

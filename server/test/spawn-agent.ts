@@ -28,15 +28,18 @@ export type SpawnAgentOptions = {
   rootDir?: string;
   maxRevisions?: number;
   env?: Record<string, string>;
+  /** A standalone agent file (as served by /api/agent/download) run with plain node, instead of agent/main.ts under tsx. */
+  program?: string;
   /** Wait for the "connected to" line (default true). */
   waitForConnection?: boolean;
   timeoutMs?: number;
 };
 
-/** Starts the real agent (`node --import tsx agent/main.ts`) and waits until it says it is connected. */
+/** Starts the real agent (`node --import tsx agent/main.ts`, or a standalone file) and waits until it says it is connected. */
 export async function spawnAgent(options: SpawnAgentOptions): Promise<SpawnedAgent> {
   const rootDir = options.rootDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "landline-agent-"));
-  const args = ["--import", "tsx", "agent/main.ts", "--server", options.serverUrl, "--name", options.name, "--root", rootDir];
+  const entry = options.program ? [options.program] : ["--import", "tsx", "agent/main.ts"];
+  const args = [...entry, "--server", options.serverUrl, "--name", options.name, "--root", rootDir];
   if (options.enrollToken) args.push("--enroll", options.enrollToken);
   if (options.tags && options.tags.length > 0) args.push("--tags", options.tags.map((t) => `${t.key}=${t.value}`).join(","));
   if (options.maxRevisions !== undefined) args.push("--max-revisions", String(options.maxRevisions));
