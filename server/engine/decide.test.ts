@@ -342,3 +342,26 @@ describe("decide: automatic rollback", () => {
     expect(actions.some((a) => a.type === "createRollback")).toBe(false);
   });
 });
+
+describe("decide: inputs are never modified (the orchestrator keeps each result as the next pass's input)", () => {
+  it("leaves every state it was given as it was, through a failing deployment with rollback settings and an offline host", () => {
+    let state = makeState(3, HALF_AT_A_TIME, { autoRollback: { enabled: true, events: ["DEPLOYMENT_FAILURE"] } });
+    let decision = decide(state, { type: "start", now: 1_000, health: {} });
+    for (let step = 0; step < 40; step++) {
+      const run = decision.actions.find((a) => a.type === "runCommand");
+      const next = run && run.type === "runCommand" ? finished(run.commandId, run.lifecycleEvent === "AfterInstall" ? "Failed" : "Succeeded", 2_000 + step) : { type: "tick" as const, now: 2_000 + step };
+      state = decision.state;
+      if (step === 3) state.hosts.host2.online = false;
+      const before = structuredClone(state);
+      decision = decide(state, next);
+      expect(state).toEqual(before);
+      if (decision.state.deployment.status === "Failed") break;
+    }
+    expect(decision.state.deployment.status).toBe("Failed");
+    // The copy shares nothing with its input.
+    const copy = decide(decision.state, { type: "tick", now: 10_000 }).state;
+    expect(copy).not.toBe(decision.state);
+    expect(copy.targets[0].events[0]).not.toBe(decision.state.targets[0].events[0]);
+    expect(copy.deployment.autoRollback).not.toBe(decision.state.deployment.autoRollback);
+  });
+});

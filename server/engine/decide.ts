@@ -7,6 +7,7 @@ import {
 } from "./minimum-healthy-hosts";
 import { orderTargets, type TargetHealthClass } from "./target-order";
 import {
+  copyEngineState,
   formatClock,
   isFinishedEvent,
   isFinishedStatus,
@@ -33,7 +34,7 @@ export function decide(state: EngineState, input: EngineInput): Decision {
 
 /** decide() over several inputs in order, copying the state once (a burst of agent reports). */
 export function decideAll(state: EngineState, inputs: readonly EngineInput[]): Decision {
-  const pass: Pass = { state: structuredClone(state), actions: [], now: 0 };
+  const pass: Pass = { state: copyEngineState(state), actions: [], now: 0 };
   for (const input of inputs) {
     pass.now = input.now;
     applyInput(pass, input);

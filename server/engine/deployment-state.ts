@@ -80,6 +80,22 @@ export type EngineState = {
   limits: EngineLimits;
 };
 
+/**
+ * A deep copy of an engine state, field by field (several times faster than structuredClone on a large
+ * deployment, and the orchestrator copies once per pass).
+ */
+export function copyEngineState(state: EngineState): EngineState {
+  const d = state.deployment;
+  const hosts: Record<string, EngineHost> = {};
+  for (const id in state.hosts) hosts[id] = { ...state.hosts[id] };
+  return {
+    deployment: { ...d, minimumHealthyHosts: { ...d.minimumHealthyHosts }, autoRollback: { ...d.autoRollback, events: [...d.autoRollback.events] } },
+    targets: state.targets.map((t) => ({ ...t, events: t.events.map((e) => ({ ...e, diagnostics: e.diagnostics && { ...e.diagnostics } })) })),
+    hosts,
+    limits: { ...state.limits },
+  };
+}
+
 export type EngineInput =
   /** The deployment group is free (or the deployment cannot run at all): begin. */
   | { type: "start"; now: number; health: Record<string, TargetHealthClass> }

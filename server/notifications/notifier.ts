@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { TriggerEventType } from "../contracts/webhooks";
 import type { Deps } from "../deps";
-import { webhookDeliveries, webhookTargets } from "../storage/schema";
+import { deployments, webhookDeliveries, webhookTargets } from "../storage/schema";
 import { readNotificationFacts, renderNotificationBody } from "./notification-payload";
 import { startDeliveryLoop, type DeliveryLoop, type DeliveryOptions } from "./webhook-delivery";
 
@@ -27,15 +27,17 @@ export interface Notifier {
 /** Writes the pending delivery rows for one event; returns how many webhooks were subscribed. */
 export function enqueueNotification(deps: Deps, event: NotificationEvent): number {
   const occurredAt = deps.now();
-  const facts = readNotificationFacts(deps.db, deps.env.publicUrl, event, occurredAt);
-  if (!facts) return 0;
+  // Most events have no subscriber: look for one before gathering the payload's facts.
   const targets = deps.db
     .select({ id: webhookTargets.id, name: webhookTargets.name, format: webhookTargets.format, events: webhookTargets.events })
     .from(webhookTargets)
-    .where(and(eq(webhookTargets.deploymentGroupId, facts.deploymentGroupId), eq(webhookTargets.enabled, true)))
+    .innerJoin(deployments, eq(deployments.deploymentGroupId, webhookTargets.deploymentGroupId))
+    .where(and(eq(deployments.id, event.deploymentId), eq(webhookTargets.enabled, true)))
     .all()
     .filter((t) => t.events.includes(event.type));
   if (targets.length === 0) return 0;
+  const facts = readNotificationFacts(deps.db, deps.env.publicUrl, event, occurredAt);
+  if (!facts) return 0;
   deps.db
     .insert(webhookDeliveries)
     .values(

@@ -54,6 +54,12 @@ export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
   const lastSentAt = new Map<string, number>();
   let scheduled = false;
   const idle: (() => void)[] = [];
+  /**
+   * The state of each running deployment as this orchestrator last stored it. While a deployment is InProgress
+   * only the orchestrator writes its deployment, target and event rows, so a pass starts from this copy and
+   * re-reads just its hosts' connection state instead of reloading every target and event.
+   */
+  const running = new Map<string, { state: EngineState; groupId: string | null }>();
 
   const schedule = () => {
     if (scheduled) return;
@@ -108,7 +114,8 @@ export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
     let outcome: Outcome | null;
     try {
       outcome = store.transaction(() => {
-        const before = store.load(deploymentId, limits);
+        const cached = running.get(deploymentId);
+        const before = cached ? { ...cached.state, hosts: store.loadHostStatus(deploymentId) } : store.load(deploymentId, limits);
         if (!before) return null;
         const { state: after, actions } = decideAll(
           before,
@@ -121,13 +128,17 @@ export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
           if (a.type === "completeDeployment") store.recordCompletion(deploymentId, a.status);
           if (a.type === "createRollback") rollbackId = store.createRollback(deploymentId, a.reason, after.deployment.completedAt ?? now(), null);
         }
-        return { before, after, actions, changes, rollbackId, groupId: store.deploymentGroupOf(deploymentId) };
+        return { before, after, actions, changes, rollbackId, groupId: cached ? cached.groupId : store.deploymentGroupOf(deploymentId) };
       });
     } catch (err) {
+      // The transaction rolled back: SQLite holds the state from before this pass, which the next pass reloads.
+      running.delete(deploymentId);
       for (const e of entries) e.fail(err);
       ports.onError(err);
       return;
     }
+    if (outcome?.after.deployment.status === "InProgress") running.set(deploymentId, { state: outcome.after, groupId: outcome.groupId });
+    else running.delete(deploymentId);
     for (const e of entries) e.done();
     if (outcome) carryOut(deploymentId, outcome);
   }

@@ -34,6 +34,8 @@ export interface DeploymentStore {
   /** Runs fn in one SQLite transaction. */
   transaction<T>(fn: () => T): T;
   load(deploymentId: string, limits: EngineLimits): EngineState | null;
+  /** The agent connection state of the deployment's hosts (the part of a deployment's state others change). */
+  loadHostStatus(deploymentId: string): EngineState["hosts"];
   /** Writes the rows that differ between two snapshots of the same deployment. */
   save(before: EngineState, after: EngineState): SavedChanges;
   deploymentGroupOf(deploymentId: string): string | null;

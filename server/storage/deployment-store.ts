@@ -7,6 +7,8 @@ import type { Db } from "./database";
 import { insertDeployment, newDeploymentId } from "./deployment-insert";
 import { applications, deploymentGroups, deploymentTargets, deployments, hosts, lifecycleEvents, revisions } from "./schema";
 
+type OwnerRow = Omit<CommandOwner, "commandId" | "stopRequested" | "eventName"> & { commandId: string | null; stopRequestedAt: number | null; eventName: string };
+
 const deploymentFields = ["status", "startedAt", "completedAt", "errorCode", "errorMessage", "stopRequestedAt", "stopAutoRollback"] as const;
 const targetFields = ["status", "position", "startedAt", "completedAt", "lastUpdatedAt"] as const;
 const eventFields = [
@@ -35,7 +37,30 @@ function changed<T extends object>(a: T, b: T, fields: readonly (keyof T)[]): Pa
   return any ? out : null;
 }
 
+/** SQLite's spelling of a nullable boolean column. */
+const sqlBoolean = (value: boolean | null) => (value === null ? null : value ? 1 : 0);
+
 export function createDeploymentStore(db: Db): DeploymentStore {
+  // The orchestrator's hot path (every agent report) uses statements prepared once, not the query builder.
+  const sqlite = db.$client;
+  const updateDeployment = sqlite.prepare(
+    `UPDATE deployments SET status = ?, started_at = ?, completed_at = ?, error_code = ?, error_message = ?, stop_requested_at = ?, stop_auto_rollback = ? WHERE id = ?`,
+  );
+  const updateTarget = sqlite.prepare(`UPDATE deployment_targets SET status = ?, position = ?, started_at = ?, completed_at = ?, last_updated_at = ? WHERE id = ?`);
+  const updateEvent = sqlite.prepare(
+    `UPDATE lifecycle_events SET status = ?, command_id = ?, dispatched_at = ?, accepted_at = ?, started_at = ?, completed_at = ?, diagnostics = ?,
+       script_deployment_id = ?, script_revision_id = ?, last_log_seq = ? WHERE id = ?`,
+  );
+  const selectHostStatus = sqlite.prepare<[string], { id: string; online: number; lastSeenAt: number | null }>(
+    `SELECT DISTINCT h.id, h.online, h.last_seen_at AS lastSeenAt FROM deployment_targets t JOIN hosts h ON h.id = t.host_id WHERE t.deployment_id = ?`,
+  );
+  const selectCommandOwner = sqlite.prepare<[string], OwnerRow>(
+    `SELECT e.command_id AS commandId, d.id AS deploymentId, d.status AS deploymentStatus, d.stop_requested_at AS stopRequestedAt,
+       t.id AS targetId, t.host_id AS hostId, e.name AS eventName, e.status AS eventStatus
+     FROM lifecycle_events e JOIN deployment_targets t ON t.id = e.target_id JOIN deployments d ON d.id = e.deployment_id
+     WHERE e.command_id = ?`,
+  );
+  const selectGroupOf = sqlite.prepare<[string], { g: string }>(`SELECT deployment_group_id AS g FROM deployments WHERE id = ?`);
   const ownerColumns = {
     commandId: lifecycleEvents.commandId,
     deploymentId: deployments.id,
@@ -46,7 +71,6 @@ export function createDeploymentStore(db: Db): DeploymentStore {
     eventName: lifecycleEvents.name,
     eventStatus: lifecycleEvents.status,
   };
-  type OwnerRow = Omit<CommandOwner, "commandId" | "stopRequested" | "eventName"> & { commandId: string | null; stopRequestedAt: number | null; eventName: string };
   const toOwner = ({ stopRequestedAt, commandId, eventName, ...rest }: OwnerRow): CommandOwner => ({
     ...rest,
     commandId: commandId!,
@@ -111,35 +135,40 @@ export function createDeploymentStore(db: Db): DeploymentStore {
     },
 
     save(before: EngineState, after: EngineState): SavedChanges {
-      const dChange = changed(before.deployment, after.deployment, deploymentFields);
-      if (dChange) db.update(deployments).set(dChange).where(eq(deployments.id, after.deployment.id)).run();
+      const d = after.deployment;
+      const dChanged = changed(before.deployment, d, deploymentFields) !== null;
+      if (dChanged) updateDeployment.run(d.status, d.startedAt, d.completedAt, d.errorCode, d.errorMessage, d.stopRequestedAt, sqlBoolean(d.stopAutoRollback), d.id);
       const previous = new Map(before.targets.map((t) => [t.id, t]));
       const changedTargetIds: string[] = [];
       for (const t of after.targets) {
         const old = previous.get(t.id);
         if (!old) continue;
         let targetChanged = false;
-        const tChange = changed(old, t, targetFields);
-        if (tChange) {
-          db.update(deploymentTargets).set(tChange).where(eq(deploymentTargets.id, t.id)).run();
+        if (changed(old, t, targetFields)) {
+          updateTarget.run(t.status, t.position, t.startedAt, t.completedAt, t.lastUpdatedAt, t.id);
           targetChanged = true;
         }
         const oldEvents = new Map(old.events.map((e) => [e.id, e]));
         for (const e of t.events) {
           const oldEvent = oldEvents.get(e.id);
-          const eChange = oldEvent && changed(oldEvent, e, eventFields);
-          if (eChange) {
-            db.update(lifecycleEvents).set(eChange).where(eq(lifecycleEvents.id, e.id)).run();
-            targetChanged = true;
-          }
+          if (!oldEvent || !changed(oldEvent, e, eventFields)) continue;
+          const diagnostics = e.diagnostics === null ? null : JSON.stringify(e.diagnostics);
+          updateEvent.run(e.status, e.commandId, e.dispatchedAt, e.acceptedAt, e.startedAt, e.completedAt, diagnostics, e.scriptDeploymentId, e.scriptRevisionId, e.lastLogSeq, e.id);
+          targetChanged = true;
         }
         if (targetChanged) changedTargetIds.push(t.id);
       }
-      return { deploymentChanged: dChange !== null, changedTargetIds };
+      return { deploymentChanged: dChanged, changedTargetIds };
+    },
+
+    loadHostStatus(deploymentId) {
+      const hostsOf: EngineState["hosts"] = {};
+      for (const h of selectHostStatus.all(deploymentId)) hostsOf[h.id] = { online: h.online === 1, lastSeenAt: h.lastSeenAt };
+      return hostsOf;
     },
 
     deploymentGroupOf(deploymentId: string): string | null {
-      return db.select({ g: deployments.deploymentGroupId }).from(deployments).where(eq(deployments.id, deploymentId)).get()?.g ?? null;
+      return selectGroupOf.get(deploymentId)?.g ?? null;
     },
 
     recordStart(deploymentId: string): void {
@@ -285,7 +314,7 @@ export function createDeploymentStore(db: Db): DeploymentStore {
     },
 
     findCommandOwner(commandId) {
-      const row = ownersQuery().where(eq(lifecycleEvents.commandId, commandId)).get();
+      const row = selectCommandOwner.get(commandId);
       return row ? toOwner(row) : null;
     },
 
