@@ -115,6 +115,35 @@ describe("agent namespace over a real Socket.IO server", () => {
     expect(deps.db.select().from(logLines).all().length).toBe(stored);
   });
 
+  it("stores a large batch in order under the same seqs browsers were sent", async () => {
+    const g = seedDeploymentGroup(deps, { hosts: 1, online: false });
+    const a = agent(credentialFor(g.hostIds[0]));
+    // 257 lines in one event: two multi-row INSERTs and single-row ones for the rest.
+    const many = Array.from({ length: 257 }, (_, i) => `line ${i + 1}`);
+    // ApplicationStop waits until the browser has joined the logs room.
+    a.behavior = (spec) => (spec.lifecycleEvent === "ApplicationStop" ? { status: "hold" } : { status: "Succeeded", lines: spec.lifecycleEvent === "BeforeInstall" ? many : [] });
+    await a.ready();
+    const user = insertTestUser(deps, "viewer");
+    const { token } = createApiToken(deps.db, { userId: user.userId, role: "viewer" }, { name: "cli" }, deps.now());
+    const browser = connect(`${url}${BROWSER_NAMESPACE}`, { auth: { token }, transports: ["websocket"] });
+    closers.push(() => browser.close());
+    const streamed: LiveLogLine[] = [];
+    browser.on("log:lines", (u: { lines: LiveLogLine[] }) => streamed.push(...u.lines));
+    const caller = callerFor(deps, insertTestUser(deps, "deployer"));
+    const { deploymentId } = await caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    const [target] = await caller.deployments.listTargets({ deploymentId });
+    expect(await browser.timeout(5_000).emitWithAck("room:join", liveRooms.targetLogs(target.targetId))).toEqual({ ok: true });
+    await waitFor(() => a.executed.length === 1, 5_000, "ApplicationStop to be held");
+    a.release(a.executed[0]);
+    await waitFor(() => streamed.filter((l) => l.stream === "stdout").length >= 257, 10_000, "257 live lines");
+
+    const rows = deps.db.select().from(logLines).where(eq(logLines.eventName, "BeforeInstall")).all();
+    expect(rows.map((r) => r.text)).toEqual(many);
+    expect(rows.map((r) => r.hostSeq)).toEqual([...rows.map((r) => r.hostSeq)].sort((x, y) => x - y));
+    const live = streamed.filter((l) => l.eventName === "BeforeInstall");
+    expect(live.map((l) => [l.seq, l.text])).toEqual(rows.map((r) => [r.id, r.text]));
+  });
+
   it("answers a malformed payload in the ack and refuses reports on another host's commands", async () => {
     const g = seedDeploymentGroup(deps, { hosts: 2, online: false });
     const owner = agent(credentialFor(g.hostIds[0]));
