@@ -23,6 +23,7 @@ import { startOrchestrator } from "./orchestrator/start";
 import { attachAgentNamespace } from "./sockets/agent-namespace";
 import { attachBrowserNamespace } from "./sockets/browser-namespace";
 import { openDatabase } from "./storage/database";
+import { startWalCheckpointer } from "./storage/wal-checkpointer";
 import { seedPredefinedConfigs } from "./storage/seed";
 import { appRouter } from "./trpc/router";
 
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const db = openDatabase(env.databasePath);
+  const checkpointer = startWalCheckpointer(db, env.databasePath);
   seedPredefinedConfigs(db);
   await removeStaleUploads(env.dataDir);
   const deps: Deps = { db, env, now: () => Date.now(), services: {} };
@@ -128,6 +130,7 @@ async function main(): Promise<void> {
     notifier.stop();
     io.close();
     await closeNext().catch(() => {});
+    await checkpointer.stop();
     db.$client.close();
     process.exit(0);
   };
