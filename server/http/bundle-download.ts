@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { pipeline } from "node:stream/promises";
 import { parse as parseCookie } from "cookie";
 import { resolveHostCredential } from "../auth/host-credentials";
 import { resolvePrincipal } from "../auth/principal";
@@ -10,6 +9,7 @@ import type { Deps } from "../deps";
 import { bundlePath, isSha256Hex } from "../bundles/bundle-store";
 import { findHostBundle, findRevisionBundle } from "../bundles/revision-records";
 import { sendJsonError } from "./revision-upload";
+import { sendFileRange } from "./send-file-range";
 
 /** A single byte range of a file of known size, per RFC 9110 §14. */
 export type ByteRange = { kind: "full" } | { kind: "partial"; start: number; end: number } | { kind: "unsatisfiable" };
@@ -112,9 +112,10 @@ async function sendBundle(
     return;
   }
   try {
-    await pipeline(fs.createReadStream(file, { start, end }), res);
+    await sendFileRange(file, start, end, res);
   } catch {
-    // The client went away mid-download; the read stream is already closed by pipeline.
+    // The client went away, or the file was cut short: end the connection so the client sees an incomplete body.
+    res.destroy();
   }
 }
 
