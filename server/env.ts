@@ -1,4 +1,5 @@
 import path from "node:path";
+import proxyAddr from "proxy-addr";
 import { z } from "zod";
 
 const byteSize = z.coerce.number().int().positive();
@@ -27,6 +28,21 @@ const envSchema = z.object({
   LANDLINE_SERVE_UI: z.enum(["true", "false"]).default("true"),
   // "true" runs one agent beside the server (tagged landline=local) so a first deployment needs no other host.
   LANDLINE_LOCAL_AGENT: z.enum(["true", "false"]).default("false"),
+  // Reverse proxies whose X-Forwarded-For is believed, comma-separated: addresses, CIDR ranges, or proxy-addr's
+  // names loopback, linklocal and uniquelocal. Empty: the socket's address is the client's.
+  LANDLINE_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean))
+    .superRefine((list, ctx) => {
+      for (const entry of list) {
+        try {
+          proxyAddr.compile(entry);
+        } catch {
+          ctx.addIssue({ code: "custom", message: `"${entry}" is not an IP address, a CIDR range, loopback, linklocal or uniquelocal` });
+        }
+      }
+    }),
   LANDLINE_SECURE_COOKIES: z
     .enum(["true", "false", "auto"])
     .default("auto"),

@@ -24,12 +24,9 @@ import { attachAgentNamespace } from "./sockets/agent-namespace";
 import { attachBrowserNamespace } from "./sockets/browser-namespace";
 import { openDatabase } from "./storage/database";
 import { startWalCheckpointer } from "./storage/wal-checkpointer";
+import { clientAddress } from "./http/client-address";
 import { seedPredefinedConfigs } from "./storage/seed";
 import { appRouter } from "./trpc/router";
-
-function clientIp(req: IncomingMessage): string | null {
-  return req.socket.remoteAddress ?? null;
-}
 
 async function main(): Promise<void> {
   let env;
@@ -62,7 +59,7 @@ async function main(): Promise<void> {
     createContext: ({ req, res }) => ({
       ...deps,
       principal: resolvePrincipal(db, req.headers, deps.now(), parseCookie),
-      ip: clientIp(req),
+      ip: clientAddress(env, req),
       setHeader: (name: string, value: string | string[]) => res.appendHeader(name, value),
     }),
   });

@@ -8,6 +8,7 @@ import { enrollRequestSchema, type EnrollResponse } from "../contracts/agent-pro
 import type { HostTag } from "../contracts/resources";
 import type { Deps } from "../deps";
 import { hosts } from "../storage/schema";
+import { clientAddress } from "./client-address";
 
 /** An enrollment request is a token, a name, tags and facts: a few KB at most. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -88,7 +89,7 @@ export async function handleAgentEnroll(deps: Deps, req: IncomingMessage, res: S
     });
     recordAudit(
       deps.db,
-      { principal: null, ip: req.socket.remoteAddress ?? null, actor: "system" },
+      { principal: null, ip: clientAddress(deps.env, req), actor: "system" },
       { action: "hosts.enroll", resourceType: "host", resourceId: enrolled.hostId, details: { name: input.name, tokenId: enrolled.tokenId, tags: enrolled.tags } },
       now,
     );

@@ -8,6 +8,7 @@ import type { Deps } from "../deps";
 import { bundleTooLarge } from "../bundles/bundle-store";
 import { uploadRevision } from "../bundles/upload-revision";
 import { DomainError, type DomainErrorKind } from "../domain-errors";
+import { clientAddress } from "./client-address";
 
 const httpStatuses: Record<DomainErrorKind, number> = {
   INVALID: 400,
@@ -75,7 +76,7 @@ export async function handleRevisionUpload(deps: Deps, req: IncomingMessage, res
   try {
     const { result, created } = await uploadRevision(
       deps,
-      { principal, ip: req.socket.remoteAddress ?? null },
+      { principal, ip: clientAddress(deps.env, req) },
       { applicationName: query.data.application, description: query.data.description, claimedType: fromQuery ?? fromHeader },
       req,
     );
