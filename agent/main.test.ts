@@ -1,11 +1,10 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
-import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import yazl from "yazl";
+import { startConnectProxy } from "../server/test/connect-proxy";
 import { spawnAgent, type SpawnedAgent } from "../server/test/spawn-agent";
 import { REPO_ROOT } from "../server/test/spawn-server";
 import { isProcessGroupAlive } from "./hook-runner";
@@ -139,27 +138,9 @@ describe("the agent program", () => {
     { name: "goes through HTTP_PROXY for enrollment, the socket and downloads", noProxy: "", proxied: true },
     { name: "connects directly to a host listed in NO_PROXY", noProxy: "127.0.0.1", proxied: false },
   ])("$name", async ({ noProxy, proxied }) => {
-    const tunnels: string[] = [];
-    const sockets: net.Socket[] = [];
-    let tunnelled = "";
-    const proxy = http.createServer((_req, res) => res.writeHead(405).end());
-    proxy.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-      tunnels.push(req.url ?? "");
-      const [host, port] = (req.url ?? "").split(":");
-      const upstream = net.connect(Number(port), host, () => {
-        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-        client.on("data", (d: Buffer) => (tunnelled += d.toString("latin1")));
-      });
-      sockets.push(client, upstream);
-      upstream.on("error", () => client.destroy());
-      client.on("error", () => upstream.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const proxy = await startConnectProxy();
     try {
-      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const proxyUrl = proxy.url;
       const body = Buffer.from("not really a zip, but enough to download");
       const sha256 = server.addBundle(body);
       await start({ env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl, NO_PROXY: noProxy, no_proxy: noProxy } });
@@ -177,14 +158,13 @@ describe("the agent program", () => {
       await waitFor(() => server.results.length === 1, 15_000, "download result");
       expect(server.downloads).toHaveLength(1);
       const target = new URL(server.url).host;
-      expect(tunnels.length > 0).toBe(proxied);
-      expect(tunnels.every((t) => t === target)).toBe(true);
+      expect(proxy.tunnels.length > 0).toBe(proxied);
+      expect(proxy.tunnels.every((t) => t === target)).toBe(true);
       for (const request of ["POST /api/agent/enroll", "GET /socket.io/?", `GET /api/agent/bundles/${sha256}`]) {
-        expect(tunnelled.includes(request)).toBe(proxied);
+        expect(proxy.tunnelled().includes(request)).toBe(proxied);
       }
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await proxy.close();
     }
   });
 

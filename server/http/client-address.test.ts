@@ -9,7 +9,7 @@ import { clientAddress } from "./client-address";
 
 /** What clientAddress answers for one request with the given X-Forwarded-For, under the given setting. */
 async function addressSeen(trustedProxies: string, forwardedFor?: string): Promise<string | null> {
-  const env = loadEnv({ LANDLINE_TRUSTED_PROXIES: trustedProxies });
+  const env = loadEnv({ NODE_ENV: "test", LANDLINE_TRUSTED_PROXIES: trustedProxies });
   const server = http.createServer((req, res) => res.end(JSON.stringify(clientAddress(env, req))));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
@@ -35,8 +35,8 @@ describe("clientAddress", () => {
   });
 
   it("refuses a setting it cannot read, naming the variable and the entry", () => {
-    expect(() => loadEnv({ LANDLINE_TRUSTED_PROXIES: "loopback, proxy.example.com" })).toThrow(EnvError);
-    expect(() => loadEnv({ LANDLINE_TRUSTED_PROXIES: "loopback, proxy.example.com" })).toThrow(/LANDLINE_TRUSTED_PROXIES: "proxy.example.com" is not an IP address/);
+    expect(() => loadEnv({ NODE_ENV: "test", LANDLINE_TRUSTED_PROXIES: "loopback, proxy.example.com" })).toThrow(EnvError);
+    expect(() => loadEnv({ NODE_ENV: "test", LANDLINE_TRUSTED_PROXIES: "loopback, proxy.example.com" })).toThrow(/LANDLINE_TRUSTED_PROXIES: "proxy.example.com" is not an IP address/);
   });
 });
 
