@@ -12,6 +12,8 @@ import { openDatabase } from "../server/storage/database";
 import { spawnAgent, type SpawnedAgent } from "../server/test/spawn-agent";
 import { REPO_ROOT, spawnServer, TEST_ADMIN, type SpawnedServer } from "../server/test/spawn-server";
 import { startWebhookReceiver, type WebhookReceiver } from "../server/test/webhook-receiver";
+import { startConnectProxy } from "../server/test/connect-proxy";
+import { REVISION_UPLOAD_PATH } from "../server/contracts/revision";
 
 const METRICS_TOKEN = "metrics-token-for-tests-0123";
 
@@ -309,5 +311,23 @@ describe("landline deploy --wait across a server restart", () => {
     expect(run.stderr).toContain("Lost contact with");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Deployment d-[A-Z0-9]{9} Succeeded/);
+  });
+});
+
+describe("landline behind a proxy", () => {
+  it("sends its API calls, the upload and the live watch through HTTPS_PROXY, and nothing around it", async () => {
+    const proxy = await startConnectProxy();
+    try {
+      const dir = writeRevisionDir("proxied", { ValidateService: "true" });
+      const env = { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, https_proxy: proxy.url, http_proxy: proxy.url, NO_PROXY: "", no_proxy: "" };
+      const run = await runCli(["deploy", "--app", "shop", "--group", "prod", "--dir", dir, "--wait", "--timeout", "90s"], env);
+      expect(run.stderr).not.toMatch(/Cannot reach/);
+      expect(run.code).toBe(0);
+      expect(proxy.tunnels.length).toBeGreaterThan(0);
+      expect(proxy.tunnels.every((t) => t === new URL(server.url).host)).toBe(true);
+      for (const request of ["/api/trpc/", `POST ${REVISION_UPLOAD_PATH}?`, "GET /socket.io/?"]) expect(proxy.tunnelled()).toContain(request);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { TRPCClientError } from "@trpc/client";
 import { createLandlineClient, type LandlineClient } from "../server/client";
 import { CliError, EXIT } from "./exit-codes";
+import { proxiedFetch } from "./proxied-fetch";
 
 export type ConnectionFlags = { url?: string; token?: string };
 
@@ -18,7 +19,7 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
   if (!url) throw new CliError("No server URL: pass --url or set LANDLINE_URL");
   if (!/^https?:\/\/[^/]+/.test(url)) throw new CliError(`The server URL must start with http:// or https://, got ${url}`);
   if (!token) throw new CliError("No API token: pass --token or set LANDLINE_TOKEN (create one under Settings > API tokens)");
-  return { url, token, client: createLandlineClient({ url, token }) };
+  return { url, token, client: createLandlineClient({ url, token, fetch: proxiedFetch() }) };
 }
 
 type ErrorData = {

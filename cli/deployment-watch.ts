@@ -1,5 +1,6 @@
 import { TRPCClientError } from "@trpc/client";
 import { io, type Socket } from "socket.io-client";
+import { proxyAgentFor } from "../agent/proxy";
 import { BROWSER_NAMESPACE, liveRooms, type BrowserToServerEvents, type ServerToBrowserEvents } from "../server/contracts/live-updates";
 import type { LandlineClient } from "../server/client";
 import type { Connection } from "./connection";
@@ -46,6 +47,8 @@ export async function watchDeployment(
     extraHeaders: { authorization: `Bearer ${conn.token}` },
     transports: ["websocket"],
     reconnectionDelayMax: 5_000,
+    // Typed as a string in socket.io-client, passed to the WebSocket as its http.Agent.
+    agent: proxyAgentFor(conn.url) as unknown as string,
   });
   const poke = () => {
     dirty = true;

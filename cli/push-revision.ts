@@ -3,6 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import os from "node:os";
 import path from "node:path";
+import { proxyAgentFor } from "../agent/proxy";
 import { formatAppSpecError, type AppSpecError } from "../server/contracts/appspec";
 import type { BundleType } from "../server/contracts/resources";
 import { bundleContentTypes, REVISION_UPLOAD_PATH, type RevisionUploadError, type RevisionUploadResult } from "../server/contracts/revision";
@@ -64,7 +65,11 @@ function uploadFile(
   return new Promise((resolve, reject) => {
     const req = request(
       target,
-      { method: "POST", headers: { authorization: `Bearer ${conn.token}`, "content-type": contentType, "content-length": size, accept: "application/json" } },
+      {
+        method: "POST",
+        headers: { authorization: `Bearer ${conn.token}`, "content-type": contentType, "content-length": size, accept: "application/json" },
+        agent: proxyAgentFor(target.toString()),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
