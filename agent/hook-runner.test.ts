@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -174,6 +174,25 @@ describe("runHookScript", () => {
     expect(outcome).toEqual({ ok: true });
     expect(lines).toContainEqual({ stream: "stdout", text: "nobody /nonexistent" });
     expect(lines[0].text).toContain("as nobody");
+  });
+
+  it.skipIf(!isRoot)("gives a runas script the user's supplementary groups, as su does (needs root)", async () => {
+    // A throwaway user whose only supplementary group is a throwaway group.
+    execFileSync("groupadd", ["-f", "landline-hook-grp"]);
+    try {
+      execFileSync("id", ["landline-hook-usr"], { stdio: "ignore" });
+    } catch {
+      execFileSync("useradd", ["-M", "-N", "-g", "nogroup", "-G", "landline-hook-grp", "-s", "/usr/sbin/nologin", "landline-hook-usr"]);
+    }
+    try {
+      const outcome = await runHookScript({ ...script("groups.sh", 'echo "$(id -un) $(id -Gn)"'), runas: "landline-hook-usr" }, options());
+      expect(outcome).toEqual({ ok: true });
+      const printed = lines.find((l) => l.stream === "stdout")?.text ?? "";
+      expect(printed.split(" ")).toEqual(expect.arrayContaining(["landline-hook-usr", "nogroup", "landline-hook-grp"]));
+    } finally {
+      execFileSync("userdel", ["landline-hook-usr"]);
+      execFileSync("groupdel", ["landline-hook-grp"]);
+    }
   });
 
   it.skipIf(!isRoot)("fails clearly when the runas user does not exist (needs root)", async () => {

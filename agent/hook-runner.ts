@@ -180,13 +180,20 @@ async function planSpawn(invocation: HookInvocation, env: Record<string, string 
   if (!user) {
     return { ok: false, errorCode: "ScriptFailed", message: `runas user ${invocation.runas} does not exist on this host (${invocation.location})` };
   }
-  return {
-    command: invocation.scriptPath,
-    args: [],
-    uid: user.uid,
-    gid: user.gid,
-    env: { ...env, HOME: user.home, USER: user.name, LOGNAME: user.name },
-  };
+  const userEnv = { ...env, HOME: user.home, USER: user.name, LOGNAME: user.name };
+  // Like CodeDeploy's `su <user> -c`, the script gets the user's supplementary groups too (docker, www-data...),
+  // which Node's uid/gid options cannot set: setpriv (util-linux) switches user and groups, then execs the script.
+  const setpriv = findSetpriv();
+  if (setpriv) return { command: setpriv, args: [`--reuid=${user.uid}`, `--regid=${user.gid}`, "--init-groups", "--", invocation.scriptPath], env: userEnv };
+  return { command: invocation.scriptPath, args: [], uid: user.uid, gid: user.gid, env: userEnv };
+}
+
+let setprivPath: string | null | undefined;
+
+/** util-linux's setpriv, found once; null where it is missing (the script then runs with only the user's primary group). */
+function findSetpriv(): string | null {
+  if (setprivPath === undefined) setprivPath = ["/usr/bin/setpriv", "/bin/setpriv"].find((file) => fs.existsSync(file)) ?? null;
+  return setprivPath;
 }
 
 /**
