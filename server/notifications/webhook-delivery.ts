@@ -44,12 +44,17 @@ function describeError(err: unknown, timeoutMs: number): string {
 }
 
 async function attemptDelivery(d: DueDelivery, now: number, timeoutMs: number, stopSignal: AbortSignal): Promise<AttemptResult> {
-  const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), stopSignal]);
+  // A plain timer and controller held here, rather than AbortSignal.any([AbortSignal.timeout(), ...]): on Node 20 a
+  // composite signal nothing else references can be collected before it fires, leaving a hung receiver hanging.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
+  const onStop = () => controller.abort(stopSignal.reason);
+  stopSignal.addEventListener("abort", onStop, { once: true });
   try {
     const res = await fetch(d.url, {
       method: "POST",
       redirect: "manual",
-      signal,
+      signal: controller.signal,
       headers: {
         "content-type": "application/json",
         "user-agent": "Landline-Webhooks/1",
@@ -65,7 +70,11 @@ async function attemptDelivery(d: DueDelivery, now: number, timeoutMs: number, s
     return { ok: false, responseCode: res.status, error: `HTTP ${res.status}${detail ? `: ${detail}` : ""}` };
   } catch (err) {
     if (stopSignal.aborted) return { aborted: true };
-    return { ok: false, responseCode: null, error: describeError(err, timeoutMs).slice(0, 500) };
+    const timedOut = controller.signal.aborted && (controller.signal.reason as Error | undefined)?.name === "TimeoutError";
+    return { ok: false, responseCode: null, error: (timedOut ? `timed out after ${timeoutMs / 1000} s` : describeError(err, timeoutMs)).slice(0, 500) };
+  } finally {
+    clearTimeout(timer);
+    stopSignal.removeEventListener("abort", onStop);
   }
 }
 
