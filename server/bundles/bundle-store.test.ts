@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bundlePath, receiveToTempFile, removeStaleUploads, storeBundle, uploadTempDir } from "./bundle-store";
+import { bundlePath, commitBundle, receiveToTempFile, removeStaleUploads, removeUnreferencedBundles, uploadTempDir } from "./bundle-store";
 
 let dataDir: string;
 beforeEach(() => void (dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "landline-store-"))));
@@ -26,14 +26,26 @@ describe("bundle store", () => {
     expect(fs.readdirSync(uploadTempDir(dataDir))).toEqual([]);
   });
 
-  it("moves a bundle to <sha[0..2]>/<sha> and drops the temp file when it is already stored", async () => {
+  it("moves a bundle to <sha[0..2]>/<sha>, and leaves the temp file to its caller when it is already stored", async () => {
     const bundleDir = path.join(dataDir, "bundles");
     const first = await receiveToTempFile(chunks(1, 100), uploadTempDir(dataDir), 1000);
     const second = await receiveToTempFile(chunks(1, 100), uploadTempDir(dataDir), 1000);
-    expect(await storeBundle(bundleDir, first.path, first.sha256)).toEqual({ path: bundlePath(bundleDir, first.sha256), alreadyStored: false });
-    expect(await storeBundle(bundleDir, second.path, second.sha256)).toMatchObject({ alreadyStored: true });
+    expect(commitBundle(bundleDir, first.path, first.sha256)).toEqual({ path: bundlePath(bundleDir, first.sha256), alreadyStored: false });
+    expect(commitBundle(bundleDir, second.path, second.sha256)).toMatchObject({ alreadyStored: true });
     expect(bundlePath(bundleDir, first.sha256)).toBe(path.join(bundleDir, first.sha256.slice(0, 2), first.sha256));
-    expect(fs.readdirSync(uploadTempDir(dataDir))).toEqual([]);
+    expect(fs.readdirSync(uploadTempDir(dataDir))).toEqual([path.basename(second.path)]);
+  });
+
+  it("removes only the bundles nothing refers to", async () => {
+    const bundleDir = path.join(dataDir, "bundles");
+    const kept = await receiveToTempFile(chunks(1, 100), uploadTempDir(dataDir), 1000);
+    const orphan = await receiveToTempFile(chunks(2, 100), uploadTempDir(dataDir), 1000);
+    commitBundle(bundleDir, kept.path, kept.sha256);
+    commitBundle(bundleDir, orphan.path, orphan.sha256);
+    const missing = "f".repeat(64);
+    expect(removeUnreferencedBundles(bundleDir, [kept.sha256, orphan.sha256, orphan.sha256, missing], (sha) => sha === kept.sha256)).toBe(1);
+    expect(fs.existsSync(bundlePath(bundleDir, kept.sha256))).toBe(true);
+    expect(fs.existsSync(bundlePath(bundleDir, orphan.sha256))).toBe(false);
   });
 
   it("removes uploads a previous process left behind, and nothing else", async () => {

@@ -80,28 +80,36 @@ export async function receiveToTempFile(source: Readable, tmpDir: string, maxByt
   }
 }
 
-/** Moves a verified temp file to its content-addressed place; when that bundle is already stored the temp file is dropped. */
-export async function storeBundle(bundleDir: string, tempFile: string, sha256: string): Promise<{ path: string; alreadyStored: boolean }> {
+/**
+ * Moves a verified temp file to its content-addressed place, or leaves it (for the caller to remove) when that
+ * bundle is already stored. Synchronous on purpose: the caller writes the revision row in the same tick, so
+ * removeUnreferencedBundles (synchronous too) never sees the file stored but not yet referenced.
+ */
+export function commitBundle(bundleDir: string, tempFile: string, sha256: string): { path: string; alreadyStored: boolean } {
   const target = bundlePath(bundleDir, sha256);
-  if (await exists(target)) {
-    await removeQuietly(tempFile);
-    return { path: target, alreadyStored: true };
-  }
-  await fs.promises.mkdir(path.dirname(target), { recursive: true });
+  if (fs.existsSync(target)) return { path: target, alreadyStored: true };
+  fs.mkdirSync(path.dirname(target), { recursive: true });
   // Same content under the same name: a concurrent rename of the same bundle is harmless.
-  await fs.promises.rename(tempFile, target);
+  fs.renameSync(tempFile, target);
   return { path: target, alreadyStored: false };
+}
+
+/**
+ * Deletes the stored bundles among `sha256s` that no revision refers to any more (after an application was
+ * deleted with its revisions). Synchronous, so no upload can commit one of them in between.
+ */
+export function removeUnreferencedBundles(bundleDir: string, sha256s: Iterable<string>, isReferenced: (sha256: string) => boolean): number {
+  let removed = 0;
+  for (const sha256 of new Set(sha256s)) {
+    if (isReferenced(sha256)) continue;
+    const file = bundlePath(bundleDir, sha256);
+    if (!fs.existsSync(file)) continue;
+    fs.rmSync(file, { force: true });
+    removed++;
+  }
+  return removed;
 }
 
 export async function removeQuietly(file: string): Promise<void> {
   await fs.promises.rm(file, { force: true }).catch(() => {});
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.promises.access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

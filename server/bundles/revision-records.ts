@@ -13,6 +13,11 @@ export function findApplicationId(db: Db, applicationName: string): string {
   return app.id;
 }
 
+/** True while some revision, of any application, is stored in this bundle. */
+export function isBundleReferenced(db: Db, sha256: string): boolean {
+  return db.select({ id: revisions.id }).from(revisions).where(eq(revisions.sha256, sha256)).limit(1).get() !== undefined;
+}
+
 /** Lifecycle events whose appspec entry has at least one script, in lifecycle order. */
 export function hookEventsOf(appSpec: AppSpec): ScriptableLifecycleEvent[] {
   return scriptableLifecycleEvents.filter((event) => (appSpec.hooks?.[event]?.length ?? 0) > 0);

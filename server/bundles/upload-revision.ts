@@ -8,10 +8,10 @@ import type { RevisionUploadResult } from "../contracts/revision";
 import type { Deps } from "../deps";
 import { revisions } from "../storage/schema";
 import { bundleRefused } from "./archive-scan";
-import { receiveToTempFile, removeQuietly, storeBundle, uploadTempDir } from "./bundle-store";
+import { commitBundle, receiveToTempFile, removeQuietly, uploadTempDir } from "./bundle-store";
 import { describeTypeMismatch, detectBundleType } from "./detect-bundle-type";
 import { inspectBundle } from "./inspect-bundle";
-import { findApplicationId } from "./revision-records";
+import { findApplicationId, isBundleReferenced } from "./revision-records";
 
 export type UploadRevisionInput = {
   applicationName: string;
@@ -55,7 +55,7 @@ export async function uploadRevision(
     const existing = findExisting(deps, applicationId, sha256);
     if (existing) {
       // Restores the file should it have gone missing; the bytes are the ones inspected before.
-      await storeBundle(env.bundleDir, received.path, sha256);
+      commitBundle(env.bundleDir, received.path, sha256);
       audit(deps, who, existing, input, result(existing), true);
       return { result: result(existing), created: false };
     }
@@ -64,8 +64,9 @@ export async function uploadRevision(
       maxEntries: env.LANDLINE_MAX_BUNDLE_ENTRIES,
       maxUncompressedBytes: UNCOMPRESSED_FACTOR * env.LANDLINE_MAX_BUNDLE_BYTES,
     });
-    const stored = await storeBundle(env.bundleDir, received.path, sha256);
     const revisionId = generateRevisionId();
+    // The bundle is committed and its row written in one synchronous stretch (see commitBundle).
+    const stored = commitBundle(env.bundleDir, received.path, sha256);
     let inserted;
     try {
       inserted = db
@@ -86,7 +87,7 @@ export async function uploadRevision(
         .onConflictDoNothing({ target: [revisions.applicationId, revisions.sha256] })
         .run();
     } catch (err) {
-      if (!stored.alreadyStored && !isReferenced(deps, sha256)) await removeQuietly(stored.path);
+      if (!stored.alreadyStored && !isBundleReferenced(deps.db, sha256)) await removeQuietly(stored.path);
       throw err;
     }
     if (inserted.changes === 0) {
@@ -108,10 +109,6 @@ function findExisting(deps: Deps, applicationId: string, sha256: string): string
     .where(and(eq(revisions.applicationId, applicationId), eq(revisions.sha256, sha256)))
     .get();
   return row?.id ?? null;
-}
-
-function isReferenced(deps: Deps, sha256: string): boolean {
-  return deps.db.select({ id: revisions.id }).from(revisions).where(eq(revisions.sha256, sha256)).limit(1).get() !== undefined;
 }
 
 function audit(

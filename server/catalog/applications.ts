@@ -92,7 +92,7 @@ export function updateApplication(db: Db, input: UpdateApplicationInput, now: nu
  * Deletes an application with its deployment groups, revision rows and deployment history, all or nothing.
  * Refused while any of its deployments is scheduled or running.
  */
-export function deleteApplication(db: Db, input: ApplicationRef): { applicationId: string; deletedDeployments: number } {
+export function deleteApplication(db: Db, input: ApplicationRef): { applicationId: string; deletedDeployments: number; bundleSha256s: string[] } {
   return db.transaction((tx) => {
     const row = requireApplication(tx, input.applicationName);
     const holding = findHoldingDeploymentIds(tx, eq(deployments.applicationId, row.id));
@@ -103,8 +103,10 @@ export function deleteApplication(db: Db, input: ApplicationRef): { applicationI
       );
     }
     const deletedDeployments = deleteDeploymentHistory(tx, eq(deployments.applicationId, row.id));
+    // The caller removes the files of these that no other application's revision shares.
+    const bundleSha256s = tx.select({ sha256: revisions.sha256 }).from(revisions).where(eq(revisions.applicationId, row.id)).all().map((r) => r.sha256);
     // Deployment groups and revision rows go by foreign-key cascade.
     tx.delete(applications).where(eq(applications.id, row.id)).run();
-    return { applicationId: row.id, deletedDeployments };
+    return { applicationId: row.id, deletedDeployments, bundleSha256s };
   });
 }

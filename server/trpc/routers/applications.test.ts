@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import { Readable } from "node:stream";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Principal } from "../../auth/principal";
@@ -7,6 +9,9 @@ import type { Deps } from "../../deps";
 import { auditLog, deploymentGroups, deploymentTargets, deployments, lifecycleEvents, logLines, revisions } from "../../storage/schema";
 import { expectRoleRequired, insertTestDeployment, insertTestHost, insertTestRevision } from "../../test/catalog-fixtures";
 import { callerFor, createTestDeps, insertTestUser } from "../../test/test-context";
+import { archiveOf, validBundleEntries } from "../../test/test-archives";
+import { bundlePath } from "../../bundles/bundle-store";
+import { uploadRevision } from "../../bundles/upload-revision";
 
 let deps: Deps & { cleanup: () => void };
 let deployer: Principal;
@@ -151,6 +156,33 @@ describe("applications", () => {
     });
   }
 
+  it("removes the deleted application's bundle files, keeping one another application's revision shares", async () => {
+    const caller = callerFor(deps, deployer);
+    await caller.applications.create({ applicationName: "shop" });
+    await caller.applications.create({ applicationName: "blog" });
+    const upload = (applicationName: string, extra: string) =>
+      archiveOf("tar", [...validBundleEntries(), { name: "extra.txt", body: Buffer.from(extra) }]).then((bundle) =>
+        uploadRevision(deps, { principal: deployer, ip: null }, { applicationName, claimedType: null }, Readable.from([bundle])),
+      );
+    const own = (await upload("shop", "only in shop")).result;
+    const shared = (await upload("shop", "in both")).result;
+    expect((await upload("blog", "in both")).result.sha256).toBe(shared.sha256);
+    const file = (sha256: string) => bundlePath(deps.env.bundleDir, sha256);
+    expect(fs.existsSync(file(own.sha256)) && fs.existsSync(file(shared.sha256))).toBe(true);
+
+    await caller.applications.delete({ applicationName: "shop" });
+    expect(fs.existsSync(file(own.sha256))).toBe(false);
+    expect(fs.existsSync(file(shared.sha256))).toBe(true);
+    const audit = deps.db.select().from(auditLog).where(eq(auditLog.action, "applications.delete")).get();
+    expect(audit?.details).toMatchObject({ deletedBundles: 1 });
+
+    // The same bytes uploaded again are stored again.
+    await caller.applications.create({ applicationName: "shop" });
+    const again = (await upload("shop", "only in shop")).result;
+    expect(again.sha256).toBe(own.sha256);
+    expect(fs.existsSync(file(own.sha256))).toBe(true);
+  });
+
   it("records who created, renamed and deleted an application", async () => {
     const caller = callerFor(deps, deployer);
     const app = await caller.applications.create({ applicationName: "shop" });
@@ -160,7 +192,7 @@ describe("applications", () => {
     expect(rows.map((r) => ({ actor: r.actor, action: r.action, resourceType: r.resourceType, resourceId: r.resourceId, details: r.details }))).toEqual([
       { actor: "dora@example.com", action: "applications.create", resourceType: "application", resourceId: app.applicationId, details: { applicationName: "shop" } },
       { actor: "dora@example.com", action: "applications.update", resourceType: "application", resourceId: app.applicationId, details: { applicationName: "shop", newApplicationName: "store" } },
-      { actor: "dora@example.com", action: "applications.delete", resourceType: "application", resourceId: app.applicationId, details: { applicationName: "store", deletedDeployments: 0 } },
+      { actor: "dora@example.com", action: "applications.delete", resourceType: "application", resourceId: app.applicationId, details: { applicationName: "store", deletedDeployments: 0, deletedBundles: 0 } },
     ]);
   });
 

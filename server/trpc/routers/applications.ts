@@ -1,4 +1,6 @@
 import { recordAudit } from "../../auth/audit";
+import { removeUnreferencedBundles } from "../../bundles/bundle-store";
+import { isBundleReferenced } from "../../bundles/revision-records";
 import { createApplication, deleteApplication, getApplication, listApplications, updateApplication } from "../../catalog/applications";
 import { applicationRefSchema, createApplicationInputSchema, updateApplicationInputSchema } from "../../contracts/catalog";
 import { deployerProcedure, router, viewerProcedure } from "../init";
@@ -34,12 +36,13 @@ export const applicationsRouter = router({
 
   delete: deployerProcedure.input(applicationRefSchema).mutation(({ ctx, input }) => {
     const now = ctx.now();
-    const deleted = deleteApplication(ctx.db, input);
+    const { bundleSha256s, ...deleted } = deleteApplication(ctx.db, input);
+    const deletedBundles = removeUnreferencedBundles(ctx.env.bundleDir, bundleSha256s, (sha256) => isBundleReferenced(ctx.db, sha256));
     recordAudit(ctx.db, ctx, {
       action: "applications.delete",
       resourceType: "application",
       resourceId: deleted.applicationId,
-      details: { applicationName: input.applicationName, deletedDeployments: deleted.deletedDeployments },
+      details: { applicationName: input.applicationName, deletedDeployments: deleted.deletedDeployments, deletedBundles },
     }, now);
     return deleted;
   }),
