@@ -6,7 +6,7 @@ import { createApplication } from "../catalog/applications";
 import { createDeploymentGroup } from "../catalog/deployment-groups";
 import type { TriggerEventType } from "../contracts/webhooks";
 import type { Deps } from "../deps";
-import { webhookDeliveries, deployments } from "../storage/schema";
+import { deployments, webhookDeliveries, webhookTargets } from "../storage/schema";
 import { insertTestDeployment, insertTestHost, insertTestRevision } from "../test/catalog-fixtures";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
 import { startWebhookReceiver, type WebhookReceiver } from "../test/webhook-receiver";
@@ -157,6 +157,30 @@ describe("webhook notifications", () => {
       clearInterval(collecting);
     }
     expect(deliveriesOf(webhook.id)[0]).toMatchObject({ attempts: 1, responseCode: null, lastError: "timed out after 0.3 s" });
+  });
+
+  it("resolves receiver names when connecting, and reaches a name that resolves to an allowed address", async () => {
+    receiver = await startWebhookReceiver();
+    const { webhook } = await addWebhook(receiver.url.replace("127.0.0.1", "localhost"), ["DeploymentStart"]);
+    notifier = createNotifier(deps, fast);
+    notifier.start();
+    notifier.notify({ type: "DeploymentStart", deploymentId });
+    await receiver.waitFor(1);
+    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "succeeded");
+  });
+
+  it("refuses link-local receivers such as cloud metadata services, when saved and when delivering", async () => {
+    await expect(addWebhook("http://169.254.169.254/latest/meta-data/", ["DeploymentStart"])).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/link-local/) });
+    await expect(addWebhook("http://[fe80::1]:8080/hook", ["DeploymentStart"])).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    // A row saved before the rule (or edited in the database) is still never contacted.
+    receiver = await startWebhookReceiver();
+    const { webhook } = await addWebhook(receiver.url, ["DeploymentStart"]);
+    deps.db.update(webhookTargets).set({ url: "http://169.254.169.254/latest/meta-data/" }).where(eq(webhookTargets.id, webhook.id)).run();
+    notifier = createNotifier(deps, { ...fast, retryDelaysMs: [] });
+    notifier.start();
+    notifier.notify({ type: "DeploymentStart", deploymentId });
+    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "failed");
+    expect(deliveriesOf(webhook.id)[0]).toMatchObject({ attempts: 1, responseCode: null, lastError: expect.stringMatching(/^169\.254\.169\.254, a link-local address webhooks may not reach/) });
   });
 
   it("sends deliveries recorded before a restart once the loop starts again", async () => {

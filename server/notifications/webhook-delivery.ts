@@ -1,4 +1,7 @@
+import dns from "node:dns";
 import { and, asc, eq, lt, lte, ne, sql } from "drizzle-orm";
+import { Agent, fetch as undiciFetch } from "undici";
+import { isForbiddenWebhookAddress } from "../contracts/link-local";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } from "../contracts/webhooks";
 import type { Deps } from "../deps";
 import { webhookDeliveries, webhookTargets } from "../storage/schema";
@@ -43,6 +46,28 @@ function describeError(err: unknown, timeoutMs: number): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/**
+ * Connects only to addresses a webhook may reach. Names are checked as resolved at connect time, so a name
+ * that points at a metadata service (or is re-pointed there after the webhook was saved) is refused too.
+ */
+const guardedDispatcher = new Agent({
+  connect: {
+    lookup: (hostname, options, callback) => {
+      dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+        if (error) return callback(error, "", 4);
+        const allowed = addresses.filter((a) => !isForbiddenWebhookAddress(a.address));
+        if (allowed.length === 0) return callback(forbidden(`${hostname} resolves to ${addresses.map((a) => a.address).join(", ")}`), "", 4);
+        if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, allowed);
+        callback(null, allowed[0].address, allowed[0].family);
+      });
+    },
+  },
+});
+
+function forbidden(what: string): Error {
+  return Object.assign(new Error(`${what}, a link-local address webhooks may not reach`), { code: "EFORBIDDEN" });
+}
+
 async function attemptDelivery(d: DueDelivery, now: number, timeoutMs: number, stopSignal: AbortSignal): Promise<AttemptResult> {
   // A plain timer and controller held here, rather than AbortSignal.any([AbortSignal.timeout(), ...]): on Node 20 a
   // composite signal nothing else references can be collected before it fires, leaving a hung receiver hanging.
@@ -51,7 +76,11 @@ async function attemptDelivery(d: DueDelivery, now: number, timeoutMs: number, s
   const onStop = () => controller.abort(stopSignal.reason);
   stopSignal.addEventListener("abort", onStop, { once: true });
   try {
-    const res = await fetch(d.url, {
+    const host = new URL(d.url).hostname;
+    // An address in the URL itself is never looked up, so it is checked here.
+    if (isForbiddenWebhookAddress(host)) throw forbidden(host);
+    const res = await undiciFetch(d.url, {
+      dispatcher: guardedDispatcher,
       method: "POST",
       redirect: "manual",
       signal: controller.signal,
