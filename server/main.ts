@@ -25,6 +25,7 @@ import { attachBrowserNamespace } from "./sockets/browser-namespace";
 import { openDatabase } from "./storage/database";
 import { startWalCheckpointer } from "./storage/wal-checkpointer";
 import { clientAddress } from "./http/client-address";
+import { compressResponses } from "./http/compress-responses";
 import { seedPredefinedConfigs } from "./storage/seed";
 import { appRouter } from "./trpc/router";
 
@@ -64,10 +65,12 @@ async function main(): Promise<void> {
     }),
   });
 
+  const compressedTrpc = compressResponses(trpcHandler);
+
   let nextHandle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const route = (req: IncomingMessage, res: ServerResponse): Promise<void> | void => {
     const url = req.url ?? "/";
-    if (url.startsWith("/api/trpc/")) return trpcHandler(req, res);
+    if (url.startsWith("/api/trpc/")) return compressedTrpc(req, res);
     if (url === "/api/agent/enroll") return handleAgentEnroll(deps, req, res);
     if (url === "/api/agent/download") return handleAgentDownload(deps, req, res);
     if (url.startsWith("/api/agent/bundles/") || /^\/api\/revisions\/[^/?]+\/bundle/.test(url)) return handleBundleDownload(deps, req, res);
