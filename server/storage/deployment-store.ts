@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lt, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
 import { selectHostsForTagSet } from "../catalog/hosts";
 import type { EngineLimits, EngineState, EngineTarget } from "../engine/deployment-state";
 import { classifyTargetHealth, type PreviousTargetResult, type TargetHealthClass } from "../engine/target-order";
@@ -54,35 +54,19 @@ export function createDeploymentStore(db: Db): DeploymentStore {
   const selectHostStatus = sqlite.prepare<[string], { id: string; online: number; lastSeenAt: number | null }>(
     `SELECT DISTINCT h.id, h.online, h.last_seen_at AS lastSeenAt FROM deployment_targets t JOIN hosts h ON h.id = t.host_id WHERE t.deployment_id = ?`,
   );
-  const selectCommandOwner = sqlite.prepare<[string], OwnerRow>(
-    `SELECT e.command_id AS commandId, d.id AS deploymentId, d.status AS deploymentStatus, d.stop_requested_at AS stopRequestedAt,
+  const ownerSelect = `SELECT e.command_id AS commandId, d.id AS deploymentId, d.status AS deploymentStatus, d.stop_requested_at AS stopRequestedAt,
        t.id AS targetId, t.host_id AS hostId, e.name AS eventName, e.status AS eventStatus
-     FROM lifecycle_events e JOIN deployment_targets t ON t.id = e.target_id JOIN deployments d ON d.id = e.deployment_id
-     WHERE e.command_id = ?`,
-  );
+     FROM lifecycle_events e JOIN deployment_targets t ON t.id = e.target_id JOIN deployments d ON d.id = e.deployment_id`;
+  const selectCommandOwner = sqlite.prepare<[string], OwnerRow>(`${ownerSelect} WHERE e.command_id = ?`);
+  const selectOpenCommands = sqlite.prepare<[string], OwnerRow>(`${ownerSelect} WHERE d.status = 'InProgress' AND t.host_id = ? AND e.status = 'InProgress'`);
+  const selectUnacceptedCommands = sqlite.prepare<[], OwnerRow>(`${ownerSelect} WHERE d.status = 'InProgress' AND e.status = 'InProgress' AND e.accepted_at IS NULL`);
   const selectGroupOf = sqlite.prepare<[string], { g: string }>(`SELECT deployment_group_id AS g FROM deployments WHERE id = ?`);
-  const ownerColumns = {
-    commandId: lifecycleEvents.commandId,
-    deploymentId: deployments.id,
-    deploymentStatus: deployments.status,
-    stopRequestedAt: deployments.stopRequestedAt,
-    targetId: deploymentTargets.id,
-    hostId: deploymentTargets.hostId,
-    eventName: lifecycleEvents.name,
-    eventStatus: lifecycleEvents.status,
-  };
   const toOwner = ({ stopRequestedAt, commandId, eventName, ...rest }: OwnerRow): CommandOwner => ({
     ...rest,
     commandId: commandId!,
     stopRequested: stopRequestedAt !== null,
     eventName: eventName as CommandOwner["eventName"],
   });
-  const ownersQuery = () =>
-    db
-      .select(ownerColumns)
-      .from(lifecycleEvents)
-      .innerJoin(deploymentTargets, eq(deploymentTargets.id, lifecycleEvents.targetId))
-      .innerJoin(deployments, eq(deployments.id, lifecycleEvents.deploymentId));
 
   const store: DeploymentStore = {
     transaction: (fn) => db.transaction(() => fn()),
@@ -319,17 +303,11 @@ export function createDeploymentStore(db: Db): DeploymentStore {
     },
 
     listOpenCommands(hostId) {
-      return ownersQuery()
-        .where(and(eq(deployments.status, "InProgress"), eq(deploymentTargets.hostId, hostId), eq(lifecycleEvents.status, "InProgress")))
-        .all()
-        .map(toOwner);
+      return selectOpenCommands.all(hostId).map(toOwner);
     },
 
     listUnacceptedCommands() {
-      return ownersQuery()
-        .where(and(eq(deployments.status, "InProgress"), eq(lifecycleEvents.status, "InProgress"), isNull(lifecycleEvents.acceptedAt)))
-        .all()
-        .map(toOwner);
+      return selectUnacceptedCommands.all().map(toOwner);
     },
 
     listDeploymentsNeedingTick() {
