@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { count, desc, eq } from "drizzle-orm";
 import type { ApplicationInfo, ApplicationRef, CreateApplicationInput, UpdateApplicationInput } from "../contracts/catalog";
 import { conflict, DomainError } from "../domain-errors";
-import type { Db } from "../storage/database";
+import type { Db, DbWriter } from "../storage/database";
 import { applications, deploymentGroups, deployments, revisions } from "../storage/schema";
-import { deleteDeploymentHistory, findHoldingDeploymentIds, type DbWriter } from "./deployment-history";
+import { deleteDeploymentHistory, findHoldingDeploymentIds } from "./deployment-history";
 
 type ApplicationRow = typeof applications.$inferSelect;
 

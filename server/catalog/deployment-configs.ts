@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { CreateDeploymentConfigInput, DeploymentConfigInfo, DeploymentConfigRef } from "../contracts/catalog";
 import { conflict, DomainError } from "../domain-errors";
-import type { Db } from "../storage/database";
+import type { Db, DbWriter } from "../storage/database";
 import { applications, deploymentConfigs, deploymentGroups, deployments } from "../storage/schema";
-import { deploymentHoldingStatuses, type DbWriter } from "./deployment-history";
+import { deploymentHoldingStatuses } from "./deployment-history";
 
 type DeploymentConfigRow = typeof deploymentConfigs.$inferSelect;
 

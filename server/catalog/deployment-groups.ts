@@ -11,12 +11,12 @@ import {
 import type { DeploymentStatus } from "../contracts/deployment";
 import { matchesTagSet } from "../engine/tag-filter";
 import { conflict, DomainError } from "../domain-errors";
-import type { Db } from "../storage/database";
+import type { Db, DbWriter } from "../storage/database";
 import { deploymentGroups, deployments } from "../storage/schema";
 import { requireApplication } from "./applications";
 import { requireDeploymentConfig } from "./deployment-configs";
-import { deleteDeploymentHistory, findHoldingDeploymentIds, findLatestGroupDeployment, type DbWriter } from "./deployment-history";
-import { listRegisteredHosts, type SelectedHost } from "./hosts";
+import { deleteDeploymentHistory, findHoldingDeploymentIds, findLatestGroupDeployment } from "./deployment-history";
+import { listRegisteredHosts, type SelectedHost } from "../storage/host-selection";
 
 type DeploymentGroupRow = typeof deploymentGroups.$inferSelect;
 

@@ -1,11 +1,8 @@
 import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import type { DeploymentRef } from "../contracts/catalog";
 import { activeDeploymentStatuses, type DeploymentStatus } from "../contracts/deployment";
-import type { Db } from "../storage/database";
+import type { DbWriter } from "../storage/database";
 import { deployments, logLines } from "../storage/schema";
-
-/** A Db or a transaction handle: the catalog writes through either. */
-export type DbWriter = Pick<Db, "select" | "insert" | "update" | "delete">;
 
 /** Deployments in these states still need their application and group; Scheduled ones will start on their own. */
 export const deploymentHoldingStatuses: readonly DeploymentStatus[] = ["Scheduled", ...activeDeploymentStatuses];

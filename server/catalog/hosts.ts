@@ -3,34 +3,11 @@ import type { HostInfo, HostRef, ListHostsInput, UpdateHostTagsInput } from "../
 import { activeDeploymentStatuses } from "../contracts/deployment";
 import type { HostStatus, HostTag, TagSet } from "../contracts/resources";
 import { conflict, DomainError } from "../domain-errors";
-import { matchesTagSet } from "../engine/tag-filter";
-import type { Db } from "../storage/database";
+import type { Db, DbWriter } from "../storage/database";
+import { selectHostsForTagSet } from "../storage/host-selection";
 import { deploymentTargets, deployments, hosts } from "../storage/schema";
-import type { DbWriter } from "./deployment-history";
 
 type HostRow = typeof hosts.$inferSelect;
-
-/** A registered host a tag set selected. */
-export type SelectedHost = { hostId: string; hostName: string; tags: HostTag[]; online: boolean };
-
-/** Every registered (not deregistered) host, by name. */
-export function listRegisteredHosts(db: DbWriter): SelectedHost[] {
-  return db
-    .select({ hostId: hosts.id, hostName: hosts.name, tags: hosts.tags, online: hosts.online })
-    .from(hosts)
-    .where(isNull(hosts.deregisteredAt))
-    .orderBy(hosts.name)
-    .all();
-}
-
-/**
- * The registered hosts a deployment group's tag set matches now, by name: OR within a tag group,
- * AND across groups, and an empty set matches nothing. Deregistered hosts are never selected.
- */
-export function selectHostsForTagSet(db: DbWriter, tagSet: TagSet): SelectedHost[] {
-  if (tagSet.length === 0) return [];
-  return listRegisteredHosts(db).filter((host) => matchesTagSet(tagSet, host.tags));
-}
 
 function statusOf(row: Pick<HostRow, "online" | "deregisteredAt">): HostStatus {
   if (row.deregisteredAt !== null) return "Deregistered";

@@ -3,7 +3,7 @@ import { recordAudit, type AuditActor } from "../auth/audit";
 import type { Principal } from "../auth/principal";
 import { requireApplication } from "../catalog/applications";
 import { requireDeploymentConfig } from "../catalog/deployment-configs";
-import { selectHostsForTagSet } from "../catalog/hosts";
+import { selectHostsForTagSet } from "../storage/host-selection";
 import { finishedDeploymentStatuses, type CreateDeploymentInput, type StopDeploymentInput } from "../contracts/deployment";
 import type { Deps } from "../deps";
 import { conflict, DomainError } from "../domain-errors";

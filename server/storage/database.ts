@@ -8,6 +8,9 @@ import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
+/** A Db or a transaction handle: stores and the catalog write through either. */
+export type DbWriter = Pick<Db, "select" | "insert" | "update" | "delete">;
+
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 
 /** Opens (creating if needed) the SQLite file, enables WAL and foreign keys, and applies pending migrations. */

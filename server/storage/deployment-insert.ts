@@ -1,8 +1,8 @@
 import { randomInt } from "node:crypto";
 import { inPlaceLifecycleEvents, type DeploymentCreator, type DeploymentStatus } from "../contracts/deployment";
 import type { AutoRollbackConfiguration, FileExistsBehavior, MinimumHealthyHosts } from "../contracts/resources";
-import type { SelectedHost } from "../catalog/hosts";
-import type { DbWriter } from "../catalog/deployment-history";
+import type { DbWriter } from "./database";
+import type { SelectedHost } from "./host-selection";
 import { deploymentTargets, deployments, lifecycleEvents } from "./schema";
 
 const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";

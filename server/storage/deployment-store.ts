@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
-import { selectHostsForTagSet } from "../catalog/hosts";
+import { selectHostsForTagSet } from "./host-selection";
 import type { EngineLimits, EngineState, EngineTarget } from "../engine/deployment-state";
 import { classifyTargetHealth, type PreviousTargetResult, type TargetHealthClass } from "../engine/target-order";
 import type { CommandOwner, DeploymentStore, SavedChanges } from "../orchestrator/ports";

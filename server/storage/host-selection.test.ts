@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Deps } from "../deps";
 import { insertTestHost } from "../test/catalog-fixtures";
 import { createTestDeps } from "../test/test-context";
-import { selectHostsForTagSet } from "./hosts";
+import { selectHostsForTagSet } from "./host-selection";
 
 let deps: Deps & { cleanup: () => void };
 
