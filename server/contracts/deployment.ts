@@ -12,7 +12,13 @@ import {
 /** Deployment status; Scheduled is Landline's: created with a future startAt. */
 export const deploymentStatuses = ["Scheduled", "Created", "Queued", "InProgress", "Succeeded", "Failed", "Stopped"] as const;
 export type DeploymentStatus = (typeof deploymentStatuses)[number];
-export const finishedDeploymentStatuses: readonly DeploymentStatus[] = ["Succeeded", "Failed", "Stopped"];
+/** The statuses a deployment ends in; it never changes again. */
+export const finishedDeploymentStatuses = ["Succeeded", "Failed", "Stopped"] as const;
+/** How a deployment ended. */
+export type FinishedDeploymentStatus = (typeof finishedDeploymentStatuses)[number];
+/** True once a deployment has ended. */
+export const isFinishedDeploymentStatus = (status: DeploymentStatus): status is FinishedDeploymentStatus =>
+  (finishedDeploymentStatuses as readonly DeploymentStatus[]).includes(status);
 export const activeDeploymentStatuses: readonly DeploymentStatus[] = ["Created", "Queued", "InProgress"];
 
 /** Status of one host within a deployment. */
