@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError } from "commander";
 import type { z } from "zod";
 import { createApiToken } from "./auth/api-tokens";
-import { recordAudit, type AuditActor, type AuditEntry } from "./auth/audit";
+import type { AuditActor, AuditEntry } from "./orchestrator/ports";
+import { recordAudit } from "./storage/audit-rows";
 import { createEnrollmentToken } from "./auth/enrollment-tokens";
 import { createUser, findUserByEmail, setPassword } from "./auth/users";
 import { createApiTokenInputSchema, createEnrollmentTokenInputSchema, createUserInputSchema, emailSchema, resetPasswordInputSchema } from "./contracts/accounts";

@@ -1,4 +1,10 @@
+import type { SignInLimiter } from "./auth/sign-in-limiter";
 import type { Env } from "./env";
+import type { Metrics } from "./metrics/metrics";
+import type { Notifier } from "./notifications/notifier";
+import type { DeploymentCommands } from "./orchestrator/deployment-commands";
+import type { Orchestrator } from "./orchestrator/orchestrator";
+import type { LivePublisher } from "./orchestrator/ports";
 import type { Db } from "./storage/database";
 
 /**
@@ -10,20 +16,22 @@ export type Deps = {
   env: Env;
   /** Epoch ms; injectable so tests and the engine loop agree on time. */
   now: () => number;
-  /** Services registered by main.ts; optional ones are absent in narrow unit tests. */
-  services: Partial<Services>;
+  /** Services wired in main.ts; every one is always present. */
+  services: Services;
 };
 
-/** Long-lived services wired in main.ts. Each owner adds its own field. */
-export interface Services {
+/** Long-lived services wired in main.ts. */
+export type Services = {
   /** Emits server -> browser live updates (see contracts/live-updates.ts). */
-  live: import("./sockets/live-publisher").LivePublisher;
+  live: LivePublisher;
   /** Carries deployment decisions out (server/orchestrator). */
-  orchestrator: import("./orchestrator/orchestrator").Orchestrator;
+  orchestrator: Orchestrator;
+  /** The deployment use cases: create, stop, roll back, schedule (server/orchestrator/deployment-commands.ts). */
+  deployments: DeploymentCommands;
   /** Counts failed sign-ins per account and address (server/auth/sign-in-limiter.ts). */
-  signInLimiter: import("./auth/sign-in-limiter").SignInLimiter;
+  signInLimiter: SignInLimiter;
   /** Records webhook deliveries for deployment events and runs the delivery loop (server/notifications). */
-  notifier: import("./notifications/notifier").Notifier;
+  notifier: Notifier;
   /** Prometheus hooks: one call per thing counted (server/metrics). */
-  metrics: import("./metrics/metrics").Metrics;
-}
+  metrics: Metrics;
+};

@@ -19,15 +19,22 @@ import { instrumentRequests } from "./metrics/http-metrics";
 import { createMetrics } from "./metrics/metrics";
 import { createNotifier } from "./notifications/notifier";
 import { startLocalAgent } from "./local-agent";
-import { startOrchestrator } from "./orchestrator/start";
+import { createDeploymentCommands } from "./orchestrator/deployment-commands";
+import { createOrchestrator } from "./orchestrator/orchestrator";
+import { AGENT_NAMESPACE } from "./contracts/agent-protocol";
 import { attachAgentNamespace } from "./sockets/agent-namespace";
+import { createSocketAgentGateway, type AgentNamespace } from "./sockets/agent-gateway";
 import { attachBrowserNamespace } from "./sockets/browser-namespace";
 import { openDatabase } from "./storage/database";
+import { createDeploymentStore } from "./storage/deployment-store";
 import { startWalCheckpointer } from "./storage/wal-checkpointer";
 import { clientAddress } from "./http/client-address";
 import { compressResponses } from "./http/compress-responses";
 import { seedPredefinedConfigs } from "./storage/seed";
 import { appRouter } from "./trpc/router";
+
+/** How often the orchestrator checks deadlines, due schedules and unaccepted commands. */
+const ORCHESTRATOR_TICK_MS = 1_000;
 
 async function main(): Promise<void> {
   let env;
@@ -44,15 +51,11 @@ async function main(): Promise<void> {
   const checkpointer = startWalCheckpointer(db, env.databasePath);
   seedPredefinedConfigs(db);
   await removeStaleUploads(env.dataDir);
-  const deps: Deps = { db, env, now: () => Date.now(), services: {} };
+  const now = () => Date.now();
   const metricsRegistry = new Registry();
   collectDefaultMetrics({ register: metricsRegistry });
   const metrics = createMetrics(metricsRegistry, db);
-  deps.services.metrics = metrics;
-  const notifier = createNotifier(deps, { retryDelaysMs: env.LANDLINE_WEBHOOK_RETRY_SECONDS.map((s) => s * 1000) });
-  deps.services.notifier = notifier;
-  deps.services.signInLimiter = createSignInLimiter();
-  await bootstrapAdminFromEnv(deps);
+  const notifier = createNotifier({ db, env, now, metrics }, { retryDelaysMs: env.LANDLINE_WEBHOOK_RETRY_SECONDS.map((s) => s * 1000) });
 
   const trpcHandler = createHTTPHandler({
     router: appRouter,
@@ -97,9 +100,24 @@ async function main(): Promise<void> {
   // Node's default of 5 minutes to receive a request would cut off large bundle uploads on slow links.
   httpServer.requestTimeout = 60 * 60 * 1000;
   const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 8 * 1024 * 1024 });
-  deps.services.live = attachBrowserNamespace(io, deps);
+  const live = attachBrowserNamespace(io, { db, now });
+  const store = createDeploymentStore(db);
+  const orchestrator = createOrchestrator({
+    store,
+    gateway: createSocketAgentGateway(io.of(AGENT_NAMESPACE) as AgentNamespace),
+    live,
+    now,
+    limits: { agentGraceMs: env.LANDLINE_AGENT_GRACE_SECONDS * 1000, eventPickupMs: env.LANDLINE_EVENT_PICKUP_SECONDS * 1000 },
+    notifier,
+    metrics,
+    onError: (err) => console.error("deployment orchestrator:", err),
+  });
+  const deployments = createDeploymentCommands({ store, orchestrator, notifier, now });
+  const deps: Deps = { db, env, now, services: { live, orchestrator, deployments, signInLimiter: createSignInLimiter(), notifier, metrics } };
   attachAgentNamespace(io, deps);
-  const stopOrchestrator = startOrchestrator(deps, io);
+  await bootstrapAdminFromEnv(deps);
+  orchestrator.boot();
+  const orchestratorTimer = setInterval(() => orchestrator.tick(), ORCHESTRATOR_TICK_MS);
   notifier.start();
 
   let closeNext: () => Promise<void> = async () => {};
@@ -126,7 +144,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     stopLocalAgent();
-    stopOrchestrator();
+    clearInterval(orchestratorTimer);
     notifier.stop();
     io.close();
     await closeNext().catch(() => {});

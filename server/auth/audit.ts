@@ -1,35 +1,7 @@
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { AuditLogEntry, AuditLogListInput } from "../contracts/accounts";
-import type { Principal } from "./principal";
 import type { Db } from "../storage/database";
 import { auditLog } from "../storage/schema";
-
-export type AuditEntry = {
-  /** Verb in past tense or resource.verb, e.g. "applications.create". */
-  action: string;
-  resourceType: string;
-  resourceId?: string | null;
-  details?: Record<string, unknown>;
-};
-
-/** Who did it; `actor` overrides the name derived from the principal (e.g. "admin-cli", or the email a failed sign-in tried). */
-export type AuditActor = { principal: Principal | null; ip: string | null; actor?: string };
-
-/** Records a change a user (or the system, when principal is null) made. Never pass secrets in details. */
-export function recordAudit(db: Db, who: AuditActor, entry: AuditEntry, at = Date.now()): void {
-  db.insert(auditLog)
-    .values({
-      at,
-      userId: who.principal?.userId ?? null,
-      actor: who.actor ?? (who.principal ? `${who.principal.email}${who.principal.via === "token" ? " (token)" : ""}` : "system"),
-      action: entry.action,
-      resourceType: entry.resourceType,
-      resourceId: entry.resourceId ?? null,
-      ip: who.ip,
-      details: entry.details ?? null,
-    })
-    .run();
-}
 
 /** Newest first; `nextCursor` is null on the last page. */
 export function listAuditLog(db: Db, filter: AuditLogListInput): { items: AuditLogEntry[]; nextCursor: number | null } {

@@ -1,6 +1,6 @@
 import type { Deps } from "../deps";
 import { DomainError } from "../domain-errors";
-import { recordAudit } from "./audit";
+import { recordAudit } from "../storage/audit-rows";
 import { createUser, hasAnyUser } from "./users";
 
 /** Creates the first admin from LANDLINE_ADMIN_EMAIL / LANDLINE_ADMIN_PASSWORD when no user exists. */

@@ -1,5 +1,4 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import type { Deps } from "../deps";
 import { DomainError } from "../domain-errors";
 
 /**
@@ -56,17 +55,4 @@ function rateLimited(rejection: unknown): unknown {
   return new DomainError("RATE_LIMITED", `Too many failed sign-ins; try again in ${minutes === 1 ? "1 minute" : `${minutes} minutes`}`, {
     retryAfterSeconds,
   });
-}
-
-const fallbackLimiters = new WeakMap<object, SignInLimiter>();
-
-/** The limiter main.ts registered, or one kept per database (createCaller tests build no services). */
-export function signInLimiterFor(deps: Pick<Deps, "db" | "services">): SignInLimiter {
-  if (deps.services.signInLimiter) return deps.services.signInLimiter;
-  let limiter = fallbackLimiters.get(deps.db);
-  if (!limiter) {
-    limiter = createSignInLimiter();
-    fallbackLimiters.set(deps.db, limiter);
-  }
-  return limiter;
 }

@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { Readable } from "node:stream";
 import { and, eq } from "drizzle-orm";
-import { recordAudit } from "../auth/audit";
+import { recordAudit } from "../storage/audit-rows";
 import type { Principal } from "../auth/principal";
 import type { BundleType } from "../contracts/resources";
 import type { RevisionUploadResult } from "../contracts/revision";

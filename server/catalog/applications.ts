@@ -4,21 +4,8 @@ import type { ApplicationInfo, ApplicationRef, CreateApplicationInput, UpdateApp
 import { conflict, DomainError } from "../domain-errors";
 import type { Db, DbWriter } from "../storage/database";
 import { applications, deploymentGroups, deployments, revisions } from "../storage/schema";
+import { requireApplication, type ApplicationRow } from "../storage/catalog-rows";
 import { deleteDeploymentHistory, findHoldingDeploymentIds } from "./deployment-history";
-
-type ApplicationRow = typeof applications.$inferSelect;
-
-/** The application row, or NOT_FOUND naming the field the name came from. */
-export function requireApplication(db: DbWriter, applicationName: string, field = "applicationName"): ApplicationRow {
-  const row = db.select().from(applications).where(eq(applications.name, applicationName)).get();
-  if (!row) {
-    throw new DomainError("NOT_FOUND", `Application ${applicationName} does not exist`, {
-      field,
-      exception: "ApplicationDoesNotExistException",
-    });
-  }
-  return row;
-}
 
 function assertNameFree(db: DbWriter, applicationName: string, field: string): void {
   const taken = db.select({ id: applications.id }).from(applications).where(eq(applications.name, applicationName)).get();

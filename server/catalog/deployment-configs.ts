@@ -4,6 +4,7 @@ import type { CreateDeploymentConfigInput, DeploymentConfigInfo, DeploymentConfi
 import { conflict, DomainError } from "../domain-errors";
 import type { Db, DbWriter } from "../storage/database";
 import { applications, deploymentConfigs, deploymentGroups, deployments } from "../storage/schema";
+import { requireDeploymentConfig } from "../storage/catalog-rows";
 import { deploymentHoldingStatuses } from "./deployment-history";
 
 type DeploymentConfigRow = typeof deploymentConfigs.$inferSelect;
@@ -17,18 +18,6 @@ function describeDeploymentConfig(row: DeploymentConfigRow): DeploymentConfigInf
     createTime: row.createdAt,
     predefined: row.predefined,
   };
-}
-
-/** The config row, or NOT_FOUND naming the field the name came from. */
-export function requireDeploymentConfig(db: DbWriter, deploymentConfigName: string, field = "deploymentConfigName"): DeploymentConfigRow {
-  const row = db.select().from(deploymentConfigs).where(eq(deploymentConfigs.name, deploymentConfigName)).get();
-  if (!row) {
-    throw new DomainError("NOT_FOUND", `Deployment config ${deploymentConfigName} does not exist`, {
-      field,
-      exception: "DeploymentConfigDoesNotExistException",
-    });
-  }
-  return row;
 }
 
 /** Predefined configs first, then custom ones by name. */

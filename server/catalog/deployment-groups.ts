@@ -13,8 +13,7 @@ import { matchesTagSet } from "../engine/tag-filter";
 import { conflict, DomainError } from "../domain-errors";
 import type { Db, DbWriter } from "../storage/database";
 import { deploymentGroups, deployments } from "../storage/schema";
-import { requireApplication } from "./applications";
-import { requireDeploymentConfig } from "./deployment-configs";
+import { requireApplication, requireDeploymentConfig } from "../storage/catalog-rows";
 import { deleteDeploymentHistory, findHoldingDeploymentIds, findLatestGroupDeployment } from "./deployment-history";
 import { listRegisteredHosts, type SelectedHost } from "../storage/host-selection";
 

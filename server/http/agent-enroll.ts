@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { eq } from "drizzle-orm";
-import { recordAudit } from "../auth/audit";
+import { recordAudit } from "../storage/audit-rows";
 import { consumeEnrollmentToken } from "../auth/enrollment-tokens";
 import { generateHostCredential } from "../auth/host-credentials";
 import { enrollRequestSchema, type EnrollResponse } from "../contracts/agent-protocol";

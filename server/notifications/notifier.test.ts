@@ -73,7 +73,7 @@ describe("webhook notifications", () => {
     const other = await startWebhookReceiver();
     const { webhook, secret } = await addWebhook(receiver.url, ["DeploymentStart", "InstanceFailure", "DeploymentFailure"]);
     await addWebhook(other.url, ["DeploymentSuccess"], "json", "success-only");
-    notifier = createNotifier(deps, fast);
+    notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, fast);
     notifier.start();
 
     notifier.notify({ type: "DeploymentStart", deploymentId });
@@ -114,7 +114,7 @@ describe("webhook notifications", () => {
   it("retries a delivery the receiver refused and records both attempts", async () => {
     receiver = await startWebhookReceiver((n) => (n === 0 ? 500 : 200));
     const { webhook } = await addWebhook(receiver.url, ["DeploymentStart"]);
-    notifier = createNotifier(deps, fast);
+    notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, fast);
     notifier.start();
     notifier.notify({ type: "DeploymentStart", deploymentId });
 
@@ -129,7 +129,7 @@ describe("webhook notifications", () => {
   it("gives up after the last scheduled attempt and keeps the receiver's answer as the error", async () => {
     receiver = await startWebhookReceiver(() => 503);
     const { webhook } = await addWebhook(receiver.url, ["DeploymentStart"]);
-    notifier = createNotifier(deps, fast);
+    notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, fast);
     notifier.start();
     notifier.notify({ type: "DeploymentStart", deploymentId });
 
@@ -141,7 +141,7 @@ describe("webhook notifications", () => {
   it("times out a receiver that never answers without slowing down notify", async () => {
     receiver = await startWebhookReceiver(() => "hang");
     const { webhook } = await addWebhook(receiver.url, ["DeploymentStart"]);
-    notifier = createNotifier(deps, { ...fast, retryDelaysMs: [], timeoutMs: 300 });
+    notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, { ...fast, retryDelaysMs: [], timeoutMs: 300 });
     notifier.start();
     const started = performance.now();
     notifier.notify({ type: "DeploymentStart", deploymentId });
@@ -162,7 +162,7 @@ describe("webhook notifications", () => {
   it("resolves receiver names when connecting, and reaches a name that resolves to an allowed address", async () => {
     receiver = await startWebhookReceiver();
     const { webhook } = await addWebhook(receiver.url.replace("127.0.0.1", "localhost"), ["DeploymentStart"]);
-    notifier = createNotifier(deps, fast);
+    notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, fast);
     notifier.start();
     notifier.notify({ type: "DeploymentStart", deploymentId });
     await receiver.waitFor(1);
@@ -176,7 +176,7 @@ describe("webhook notifications", () => {
     receiver = await startWebhookReceiver();
     const { webhook } = await addWebhook(receiver.url, ["DeploymentStart"]);
     deps.db.update(webhookTargets).set({ url: "http://169.254.169.254/latest/meta-data/" }).where(eq(webhookTargets.id, webhook.id)).run();
-    notifier = createNotifier(deps, { ...fast, retryDelaysMs: [] });
+    notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, { ...fast, retryDelaysMs: [] });
     notifier.start();
     notifier.notify({ type: "DeploymentStart", deploymentId });
     await waitUntil(() => deliveriesOf(webhook.id)[0].status === "failed");
@@ -186,12 +186,12 @@ describe("webhook notifications", () => {
   it("sends deliveries recorded before a restart once the loop starts again", async () => {
     receiver = await startWebhookReceiver();
     const { webhook } = await addWebhook(receiver.url, ["DeploymentStart"]);
-    const beforeRestart = createNotifier(deps, fast);
+    const beforeRestart = createNotifier({ ...deps, metrics: deps.services.metrics }, fast);
     beforeRestart.notify({ type: "DeploymentStart", deploymentId });
     expect(deliveriesOf(webhook.id)).toMatchObject([{ status: "pending", attempts: 0 }]);
     expect(receiver.received).toHaveLength(0);
 
-    notifier = createNotifier(deps, fast);
+    notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, fast);
     notifier.start();
     await receiver.waitFor(1);
     await waitUntil(() => deliveriesOf(webhook.id)[0].status === "succeeded");
@@ -200,7 +200,7 @@ describe("webhook notifications", () => {
   it("renders a Slack message for slack webhooks", async () => {
     receiver = await startWebhookReceiver();
     await addWebhook(receiver.url, ["InstanceFailure"], "slack");
-    notifier = createNotifier(deps, fast);
+    notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, fast);
     notifier.start();
     notifier.notify({ type: "InstanceFailure", deploymentId, targetId: targetIds[0] });
 
@@ -215,7 +215,7 @@ describe("webhook notifications", () => {
     receiver = await startWebhookReceiver();
     const { webhook } = await addWebhook(receiver.url, ["DeploymentStart"]);
     await callerFor(deps, insertTestUser(deps, "deployer")).webhooks.update({ webhookId: webhook.id, enabled: false });
-    notifier = createNotifier(deps, fast);
+    notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, fast);
     notifier.start();
     notifier.notify({ type: "DeploymentStart", deploymentId });
     await new Promise((r) => setTimeout(r, 200));
@@ -238,7 +238,7 @@ describe("delivery history", () => {
         { ...base, id: "waiting", status: "pending", nextAttemptAt: Date.now() + day, createdAt: Date.now() - 40 * day },
       ])
       .run();
-    notifier = createNotifier(deps, { ...fast, retentionMs: 30 * day });
+    notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, { ...fast, retentionMs: 30 * day });
     notifier.start();
     await waitUntil(() => deliveriesOf(webhook.id).length === 2);
     expect(deliveriesOf(webhook.id).map((d) => d.id).sort()).toEqual(["recent", "waiting"]);

@@ -1,21 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import type { TriggerEventType } from "../contracts/webhooks";
-import type { Deps } from "../deps";
+import type { Env } from "../env";
+import type { Metrics } from "../metrics/metrics";
+import type { DeploymentNotification, DeploymentNotifier } from "../orchestrator/ports";
+import type { Db } from "../storage/database";
 import { deployments, webhookDeliveries, webhookTargets } from "../storage/schema";
 import { readNotificationFacts, renderNotificationBody } from "./notification-payload";
 import { startDeliveryLoop, type DeliveryLoop, type DeliveryOptions } from "./webhook-delivery";
 
-export type NotificationEvent = {
-  type: TriggerEventType;
-  deploymentId: string;
-  /** Deployment target (host within the deployment); required for Instance* events. */
-  targetId?: string;
-};
+/** What recording and delivering notifications reads and counts. */
+export type NotifierDeps = { db: Db; env: Pick<Env, "publicUrl">; now: () => number; metrics: Pick<Metrics, "webhookDeliveryAttempted"> };
 
-export interface Notifier {
-  /** Records one delivery per subscribed webhook of the deployment's group; never throws, never waits on the network. */
-  notify(event: NotificationEvent): void;
+export interface Notifier extends DeploymentNotifier {
   /** Starts the delivery loop (deliveries pending from before a restart go first). */
   start(): void;
   /** Stops the loop; attempts cut short stay pending and are retried on the next start. */
@@ -25,7 +21,7 @@ export interface Notifier {
 }
 
 /** Writes the pending delivery rows for one event; returns how many webhooks were subscribed. */
-export function enqueueNotification(deps: Deps, event: NotificationEvent): number {
+export function enqueueNotification(deps: Omit<NotifierDeps, "metrics">, event: DeploymentNotification): number {
   const occurredAt = deps.now();
   // Most events have no subscriber: look for one before gathering the payload's facts.
   const targets = deps.db
@@ -58,7 +54,7 @@ export function enqueueNotification(deps: Deps, event: NotificationEvent): numbe
 }
 
 /** The notification service main.ts registers as deps.services.notifier. */
-export function createNotifier(deps: Deps, options: Partial<DeliveryOptions> = {}): Notifier {
+export function createNotifier(deps: NotifierDeps, options: Partial<DeliveryOptions> = {}): Notifier {
   let loop: DeliveryLoop | null = null;
   return {
     notify(event) {

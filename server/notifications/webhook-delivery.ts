@@ -3,7 +3,7 @@ import { and, asc, eq, lt, lte, ne, sql } from "drizzle-orm";
 import { Agent, fetch as undiciFetch } from "undici";
 import { isForbiddenWebhookAddress } from "../contracts/link-local";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } from "../contracts/webhooks";
-import type { Deps } from "../deps";
+import type { NotifierDeps } from "./notifier";
 import { webhookDeliveries, webhookTargets } from "../storage/schema";
 import { signWebhookBody } from "./webhook-signature";
 
@@ -111,7 +111,7 @@ async function attemptDelivery(d: DueDelivery, now: number, timeoutMs: number, s
  * The delivery loop: sends due deliveries with bounded concurrency, one at a time per webhook so a
  * webhook sees first attempts in event order. State lives in webhook_deliveries, so a restart resumes.
  */
-export function startDeliveryLoop(deps: Deps, overrides: Partial<DeliveryOptions> = {}): DeliveryLoop {
+export function startDeliveryLoop(deps: NotifierDeps, overrides: Partial<DeliveryOptions> = {}): DeliveryLoop {
   const options = { ...defaultDeliveryOptions, ...overrides };
   const stopController = new AbortController();
   const busyWebhooks = new Set<string>();
@@ -126,7 +126,7 @@ export function startDeliveryLoop(deps: Deps, overrides: Partial<DeliveryOptions
         .set({ status: "succeeded", attempts, responseCode: result.responseCode, lastError: null, nextAttemptAt: null, lastAttemptAt: at, completedAt: at })
         .where(eq(webhookDeliveries.id, d.id))
         .run();
-      deps.services.metrics?.webhookDeliveryAttempted("succeeded");
+      deps.metrics.webhookDeliveryAttempted("succeeded");
       return;
     }
     const delay = options.retryDelaysMs[attempts - 1];
@@ -144,7 +144,7 @@ export function startDeliveryLoop(deps: Deps, overrides: Partial<DeliveryOptions
       })
       .where(eq(webhookDeliveries.id, d.id))
       .run();
-    deps.services.metrics?.webhookDeliveryAttempted(final ? "failed" : "retrying");
+    deps.metrics.webhookDeliveryAttempted(final ? "failed" : "retrying");
     if (final) console.warn(`webhook delivery ${d.id} to ${new URL(d.url).origin} failed after ${attempts} attempts: ${result.error}`);
   };
 

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { z } from "zod";
-import { recordAudit, type AuditActor } from "../auth/audit";
+import type { AuditActor } from "../orchestrator/ports";
+import { recordAudit } from "../storage/audit-rows";
 import { generateSecret } from "../auth/secrets";
-import { requireApplication } from "../catalog/applications";
+import { requireApplication } from "../storage/catalog-rows";
 import type { DeploymentGroupRef } from "../contracts/catalog";
 import type {
   createWebhookInputSchema,
@@ -238,7 +239,7 @@ export function redeliverWebhookDelivery(deps: Deps, who: AuditActor, deliveryId
     resourceId: original.webhookId,
     details: { deliveryId, newDeliveryId: id, eventType: original.eventType, deploymentId: original.deploymentId },
   }, now);
-  deps.services.notifier?.wake();
+  deps.services.notifier.wake();
   const { seq: _seq, ...view } = deps.db.select(deliveryColumns).from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
   return view;
 }

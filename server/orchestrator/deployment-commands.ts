@@ -1,156 +1,141 @@
-import { and, eq } from "drizzle-orm";
-import { recordAudit, type AuditActor } from "../auth/audit";
-import type { Principal } from "../auth/principal";
-import { requireApplication } from "../catalog/applications";
-import { requireDeploymentConfig } from "../catalog/deployment-configs";
-import { selectHostsForTagSet } from "../storage/host-selection";
-import { finishedDeploymentStatuses, type CreateDeploymentInput, type StopDeploymentInput } from "../contracts/deployment";
-import type { Deps } from "../deps";
+import { isFinishedDeploymentStatus, type CreateDeploymentInput, type StopDeploymentInput } from "../contracts/deployment";
 import { conflict, DomainError } from "../domain-errors";
 import { isMinimumHealthyHostsInvalid } from "../engine/minimum-healthy-hosts";
-import { insertDeployment, newDeploymentId } from "../storage/deployment-insert";
-import { createDeploymentStore } from "../storage/deployment-store";
-import { deploymentGroups, deployments, revisions } from "../storage/schema";
+import { createRollback } from "./create-rollback";
 import type { Orchestrator } from "./orchestrator";
+import type { AuditActor, DeploymentNotifier, DeploymentRecord, DeploymentStore } from "./ports";
 
-export type DeploymentActor = AuditActor & { principal: Principal };
+/** A signed-in user (or token) asking for a deployment change. */
+export type DeploymentActor = AuditActor & { principal: NonNullable<AuditActor["principal"]> };
 
-function requireOrchestrator(deps: Deps): Orchestrator {
-  const orchestrator = deps.services.orchestrator;
-  if (!orchestrator) throw new Error("The deployment orchestrator is not running");
-  return orchestrator;
+export type DeploymentCommandPorts = {
+  store: DeploymentStore;
+  orchestrator: Orchestrator;
+  notifier: DeploymentNotifier;
+  now: () => number;
+};
+
+/** The deployment use cases behind deployments.*: each writes its change and its audit row in one transaction. */
+export interface DeploymentCommands {
+  create(who: DeploymentActor, input: CreateDeploymentInput): Promise<{ deploymentId: string }>;
+  stop(who: DeploymentActor, input: StopDeploymentInput): Promise<{ status: "Pending" | "Succeeded"; statusMessage: string }>;
+  rollback(who: DeploymentActor, deploymentId: string): { deploymentId: string };
+  updateSchedule(who: DeploymentActor, deploymentId: string, startAt: number): { deploymentId: string; startAt: number };
+  cancelScheduled(who: DeploymentActor, deploymentId: string): Promise<{ deploymentId: string }>;
 }
 
-function requireDeployment(deps: Deps, deploymentId: string) {
-  const row = deps.db.select().from(deployments).where(eq(deployments.id, deploymentId)).get();
-  if (!row) throw new DomainError("NOT_FOUND", `Deployment ${deploymentId} does not exist`, { field: "deploymentId", exception: "DeploymentDoesNotExistException" });
-  return row;
-}
+export function createDeploymentCommands({ store, orchestrator, notifier, now }: DeploymentCommandPorts): DeploymentCommands {
+  function requireDeployment(deploymentId: string): DeploymentRecord {
+    const row = store.findDeployment(deploymentId);
+    if (!row) throw new DomainError("NOT_FOUND", `Deployment ${deploymentId} does not exist`, { field: "deploymentId", exception: "DeploymentDoesNotExistException" });
+    return row;
+  }
 
-/**
- * Creates a deployment of a revision to the hosts the group's tags select now. It starts when the group is
- * free (or at startAt); with no host, or a minimum that can never be met, it fails at once.
- */
-export async function createDeployment(deps: Deps, who: DeploymentActor, input: CreateDeploymentInput): Promise<{ deploymentId: string }> {
-  const orchestrator = requireOrchestrator(deps);
-  const now = deps.now();
-  const created = deps.db.transaction((tx) => {
-    const application = requireApplication(tx, input.applicationName);
-    const group = tx
-      .select()
-      .from(deploymentGroups)
-      .where(and(eq(deploymentGroups.applicationId, application.id), eq(deploymentGroups.name, input.deploymentGroupName)))
-      .get();
-    if (!group) {
-      throw new DomainError("NOT_FOUND", `Deployment group ${input.deploymentGroupName} does not exist in application ${input.applicationName}`, {
-        field: "deploymentGroupName",
-        exception: "DeploymentGroupDoesNotExistException",
+  return {
+    /**
+     * Creates a deployment of a revision to the hosts the group's tags select now. It starts when the group is
+     * free (or at startAt); with no host, or a minimum that can never be met, it fails at once.
+     */
+    async create(who, input) {
+      const at = now();
+      const created = store.transaction(() => {
+        const source = store.resolveDeploymentSource(input);
+        const id = store.newDeploymentId();
+        store.insertDeployment(
+          {
+            id,
+            applicationId: source.applicationId,
+            deploymentGroupId: source.deploymentGroupId,
+            revisionId: source.revisionId,
+            status: input.startAt !== undefined && input.startAt > at ? "Scheduled" : "Created",
+            creator: "user",
+            createdBy: who.principal.userId,
+            description: input.description ?? null,
+            deploymentConfigName: source.deploymentConfigName,
+            minimumHealthyHosts: source.minimumHealthyHosts,
+            fileExistsBehavior: input.fileExistsBehavior ?? source.fileExistsBehavior,
+            ignoreApplicationStopFailures: input.ignoreApplicationStopFailures ?? false,
+            autoRollback: input.autoRollback ?? source.autoRollback,
+            startAt: input.startAt ?? null,
+            createdAt: at,
+          },
+          source.targets,
+        );
+        const targets = source.targets.length;
+        store.recordAudit(
+          who,
+          {
+            action: "deployments.create",
+            resourceType: "deployment",
+            resourceId: id,
+            details: { applicationName: input.applicationName, deploymentGroupName: input.deploymentGroupName, revisionId: input.revisionId, targets, startAt: input.startAt ?? null },
+          },
+          at,
+        );
+        return { id, groupId: source.deploymentGroupId, failsAtOnce: targets === 0 || isMinimumHealthyHostsInvalid(source.minimumHealthyHosts, targets) };
       });
-    }
-    const revision = tx
-      .select({ id: revisions.id })
-      .from(revisions)
-      .where(and(eq(revisions.id, input.revisionId), eq(revisions.applicationId, application.id)))
-      .get();
-    if (!revision) {
-      throw new DomainError("NOT_FOUND", `Revision ${input.revisionId} does not exist in application ${input.applicationName}`, {
-        field: "revisionId",
-        exception: "RevisionDoesNotExistException",
-      });
-    }
-    const config = requireDeploymentConfig(tx, input.deploymentConfigName ?? group.deploymentConfigName);
-    const minimumHealthyHosts = { type: config.minimumHealthyHostsType, value: config.minimumHealthyHostsValue };
-    const targets = selectHostsForTagSet(tx, group.tagSet);
-    const id = newDeploymentId();
-    insertDeployment(
-      tx,
-      {
-        id,
-        applicationId: application.id,
-        deploymentGroupId: group.id,
-        revisionId: revision.id,
-        status: input.startAt !== undefined && input.startAt > now ? "Scheduled" : "Created",
-        creator: "user",
-        createdBy: who.principal.userId,
-        description: input.description ?? null,
-        deploymentConfigName: config.name,
-        minimumHealthyHosts,
-        fileExistsBehavior: input.fileExistsBehavior ?? group.fileExistsBehavior,
-        ignoreApplicationStopFailures: input.ignoreApplicationStopFailures ?? false,
-        autoRollback: input.autoRollback ?? group.autoRollback,
-        startAt: input.startAt ?? null,
-        createdAt: now,
-      },
-      targets,
-    );
-    return { id, groupId: group.id, failsAtOnce: targets.length === 0 || isMinimumHealthyHostsInvalid(minimumHealthyHosts, targets.length), targets: targets.length };
-  });
-  recordAudit(
-    deps.db,
-    who,
-    {
-      action: "deployments.create",
-      resourceType: "deployment",
-      resourceId: created.id,
-      details: { applicationName: input.applicationName, deploymentGroupName: input.deploymentGroupName, revisionId: input.revisionId, targets: created.targets, startAt: input.startAt ?? null },
+      if (created.failsAtOnce) await orchestrator.submit(created.id, { type: "start", now: at, health: {} });
+      else orchestrator.pokeGroup(created.groupId);
+      return { deploymentId: created.id };
     },
-    now,
-  );
-  if (created.failsAtOnce) await orchestrator.submit(created.id, { type: "start", now, health: {} });
-  else orchestrator.pokeGroup(created.groupId);
-  return { deploymentId: created.id };
-}
 
-/** StopDeployment: running commands are cancelled, the rest skipped; Pending while agents confirm. */
-export async function stopDeployment(deps: Deps, who: DeploymentActor, input: StopDeploymentInput): Promise<{ status: "Pending" | "Succeeded"; statusMessage: string }> {
-  const orchestrator = requireOrchestrator(deps);
-  const row = requireDeployment(deps, input.deploymentId);
-  if (finishedDeploymentStatuses.includes(row.status)) {
-    throw conflict(`Deployment ${row.id} has already completed (${row.status})`, { exception: "DeploymentAlreadyCompletedException" });
-  }
-  await orchestrator.submit(row.id, { type: "stop", now: deps.now(), autoRollback: input.autoRollbackEnabled ?? null, message: `Stopped by ${who.principal.email}` });
-  recordAudit(deps.db, who, { action: "deployments.stop", resourceType: "deployment", resourceId: row.id, details: { autoRollbackEnabled: input.autoRollbackEnabled ?? null } }, deps.now());
-  const after = requireDeployment(deps, row.id);
-  return after.status === "Stopped"
-    ? { status: "Succeeded", statusMessage: "The deployment is stopped" }
-    : { status: "Pending", statusMessage: "Waiting for agents to confirm the cancellation of running lifecycle events" };
-}
+    /** StopDeployment: running commands are cancelled, the rest skipped; Pending while agents confirm. */
+    async stop(who, input) {
+      const row = requireDeployment(input.deploymentId);
+      if (isFinishedDeploymentStatus(row.status)) {
+        throw conflict(`Deployment ${row.id} has already completed (${row.status})`, { exception: "DeploymentAlreadyCompletedException" });
+      }
+      await orchestrator.submit(
+        row.id,
+        { type: "stop", now: now(), autoRollback: input.autoRollbackEnabled ?? null, message: `Stopped by ${who.principal.email}` },
+        { who, entry: { action: "deployments.stop", resourceType: "deployment", resourceId: row.id, details: { autoRollbackEnabled: input.autoRollbackEnabled ?? null } } },
+      );
+      return requireDeployment(row.id).status === "Stopped"
+        ? { status: "Succeeded", statusMessage: "The deployment is stopped" }
+        : { status: "Pending", statusMessage: "Waiting for agents to confirm the cancellation of running lifecycle events" };
+    },
 
-/** Redeploys the group's last successful revision as a new deployment linked to this one. */
-export function rollbackDeployment(deps: Deps, who: DeploymentActor, deploymentId: string): { deploymentId: string } {
-  const orchestrator = requireOrchestrator(deps);
-  const row = requireDeployment(deps, deploymentId);
-  if (!finishedDeploymentStatuses.includes(row.status)) {
-    throw conflict(`Deployment ${row.id} is still ${row.status}; stop it with autoRollbackEnabled to roll back`);
-  }
-  if (row.rollbackDeploymentId) throw conflict(`Deployment ${row.id} was already rolled back by ${row.rollbackDeploymentId}`);
-  const store = createDeploymentStore(deps.db);
-  const now = deps.now();
-  const rollbackId = store.transaction(() => store.createRollback(row.id, "manual", now, who.principal.userId));
-  if (!rollbackId) throw conflict("No previous successful revision to roll back to");
-  recordAudit(deps.db, who, { action: "deployments.rollback", resourceType: "deployment", resourceId: row.id, details: { rollbackDeploymentId: rollbackId } }, now);
-  deps.services.notifier?.notify({ type: "DeploymentRollback", deploymentId: rollbackId });
-  orchestrator.pokeGroup(row.deploymentGroupId);
-  return { deploymentId: rollbackId };
-}
+    /** Redeploys the group's last successful revision as a new deployment linked to this one. */
+    rollback(who, deploymentId) {
+      const row = requireDeployment(deploymentId);
+      if (!isFinishedDeploymentStatus(row.status)) {
+        throw conflict(`Deployment ${row.id} is still ${row.status}; stop it with autoRollbackEnabled to roll back`);
+      }
+      if (row.rollbackDeploymentId) throw conflict(`Deployment ${row.id} was already rolled back by ${row.rollbackDeploymentId}`);
+      const at = now();
+      const rollbackId = store.transaction(() => {
+        const id = createRollback(store, row.id, "manual", at, who.principal.userId);
+        if (id) store.recordAudit(who, { action: "deployments.rollback", resourceType: "deployment", resourceId: row.id, details: { rollbackDeploymentId: id } }, at);
+        return id;
+      });
+      if (!rollbackId) throw conflict("No previous successful revision to roll back to");
+      notifier.notify({ type: "DeploymentRollback", deploymentId: rollbackId });
+      orchestrator.pokeGroup(row.deploymentGroupId);
+      return { deploymentId: rollbackId };
+    },
 
-/** Moves the start of a scheduled deployment; a time in the past starts it now. */
-export function updateSchedule(deps: Deps, who: DeploymentActor, deploymentId: string, startAt: number): { deploymentId: string; startAt: number } {
-  const orchestrator = requireOrchestrator(deps);
-  const row = requireDeployment(deps, deploymentId);
-  if (row.status !== "Scheduled") throw conflict(`Deployment ${row.id} is ${row.status}, not Scheduled; only a scheduled deployment can be moved`);
-  deps.db.update(deployments).set({ startAt }).where(and(eq(deployments.id, row.id), eq(deployments.status, "Scheduled"))).run();
-  recordAudit(deps.db, who, { action: "deployments.updateSchedule", resourceType: "deployment", resourceId: row.id, details: { from: row.startAt, to: startAt } }, deps.now());
-  orchestrator.pokeGroup(row.deploymentGroupId);
-  return { deploymentId: row.id, startAt };
-}
+    /** Moves the start of a scheduled deployment; a time in the past starts it now. */
+    updateSchedule(who, deploymentId, startAt) {
+      const row = requireDeployment(deploymentId);
+      if (row.status !== "Scheduled") throw conflict(`Deployment ${row.id} is ${row.status}, not Scheduled; only a scheduled deployment can be moved`);
+      store.transaction(() => {
+        store.moveSchedule(row.id, startAt);
+        store.recordAudit(who, { action: "deployments.updateSchedule", resourceType: "deployment", resourceId: row.id, details: { from: row.startAt, to: startAt } }, now());
+      });
+      orchestrator.pokeGroup(row.deploymentGroupId);
+      return { deploymentId: row.id, startAt };
+    },
 
-/** Cancels a scheduled deployment before it starts: it ends Stopped without touching any host. */
-export async function cancelScheduled(deps: Deps, who: DeploymentActor, deploymentId: string): Promise<{ deploymentId: string }> {
-  const orchestrator = requireOrchestrator(deps);
-  const row = requireDeployment(deps, deploymentId);
-  if (row.status !== "Scheduled") throw conflict(`Deployment ${row.id} is ${row.status}, not Scheduled; use deployments.stop`);
-  await orchestrator.submit(row.id, { type: "stop", now: deps.now(), autoRollback: false, message: `Cancelled before its scheduled start by ${who.principal.email}` });
-  recordAudit(deps.db, who, { action: "deployments.cancelScheduled", resourceType: "deployment", resourceId: row.id }, deps.now());
-  return { deploymentId: row.id };
+    /** Cancels a scheduled deployment before it starts: it ends Stopped without touching any host. */
+    async cancelScheduled(who, deploymentId) {
+      const row = requireDeployment(deploymentId);
+      if (row.status !== "Scheduled") throw conflict(`Deployment ${row.id} is ${row.status}, not Scheduled; use deployments.stop`);
+      await orchestrator.submit(
+        row.id,
+        { type: "stop", now: now(), autoRollback: false, message: `Cancelled before its scheduled start by ${who.principal.email}` },
+        { who, entry: { action: "deployments.cancelScheduled", resourceType: "deployment", resourceId: row.id } },
+      );
+      return { deploymentId: row.id };
+    },
+  };
 }

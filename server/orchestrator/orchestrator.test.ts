@@ -186,6 +186,8 @@ describe("orchestrator with real SQLite and scripted agents", () => {
       live,
       now: () => deps.now(),
       limits: { agentGraceMs: 60_000, eventPickupMs: 300_000 },
+      notifier: deps.services.notifier,
+      metrics: deps.services.metrics,
       onError: (err) => orchestrator.errors.push(err),
     });
     restarted.orchestrator = second;

@@ -4,10 +4,9 @@ import type { TriggerEventType } from "../contracts/webhooks";
 import { decideAll } from "../engine/decide";
 import { computeOverview, describeMissedStart, isFinishedEvent, type EngineAction, type EngineInput, type EngineLimits, type EngineState } from "../engine/deployment-state";
 import { planGroupStarts } from "../engine/group-queue";
-import type { Metrics } from "../metrics/metrics";
-import type { Notifier } from "../notifications/notifier";
-import type { LivePublisher } from "../sockets/live-publisher";
-import type { AgentGateway, CommandOwner, DeploymentStore, SavedChanges } from "./ports";
+import { describeRollbackOutcome } from "../engine/rollback";
+import { createRollback } from "./create-rollback";
+import type { AgentGateway, AuditActor, AuditEntry, CommandOwner, DeploymentMetrics, DeploymentNotifier, DeploymentStore, LivePublisher, SavedChanges } from "./ports";
 
 /** The deployment orchestrator: loads state, asks the engine, persists and dispatches. */
 export interface Orchestrator {
@@ -15,8 +14,11 @@ export interface Orchestrator {
   poke(deploymentId: string): void;
   /** Starts the group's next deployment if the group is free. */
   pokeGroup(deploymentGroupId: string): void;
-  /** Applies one engine input; resolves once the outcome is stored (agent acks wait for this). */
-  submit(deploymentId: string, input: EngineInput): Promise<void>;
+  /**
+   * Applies one engine input; resolves once the outcome is stored (agent acks wait for this). An audit row
+   * given with it is written in the same transaction as the change, and rejects with it when the pass fails.
+   */
+  submit(deploymentId: string, input: EngineInput, audit?: AuditedBy): Promise<void>;
   /** An agent's event:finished, checked against the reporting host. */
   recordEventFinished(hostId: string, result: EventFinished): Promise<{ ok: true } | { ok: false; error: string }>;
   /** After agent:hello: records finished results, confirms running commands, re-sends lost ones. */
@@ -35,15 +37,18 @@ export type OrchestratorPorts = {
   live: LivePublisher;
   now: () => number;
   limits: EngineLimits;
-  notifier?: Pick<Notifier, "notify">;
-  metrics?: Pick<Metrics, "deploymentFinished" | "eventFinished">;
+  notifier: DeploymentNotifier;
+  metrics: DeploymentMetrics;
   onError: (err: unknown) => void;
 };
 
 /** An unaccepted command is offered again after this long (a lost emit, a refusal). */
 const RESEND_INTERVAL_MS = 10_000;
 
-type Entry = { input: EngineInput; done: () => void; fail: (err: unknown) => void };
+/** The audit row of a user's request an engine input carries out. */
+export type AuditedBy = { who: AuditActor; entry: AuditEntry };
+
+type Entry = { input: EngineInput; audit?: AuditedBy; done: () => void; fail: (err: unknown) => void };
 type Outcome = { before: EngineState; after: EngineState; actions: EngineAction[]; changes: SavedChanges; rollbackId: string | null; groupId: string | null };
 
 export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
@@ -74,8 +79,8 @@ export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
     schedule();
   }
 
-  function submit(deploymentId: string, input: EngineInput): Promise<void> {
-    return new Promise((done, fail) => enqueue(deploymentId, { input, done, fail }));
+  function submit(deploymentId: string, input: EngineInput, audit?: AuditedBy): Promise<void> {
+    return new Promise((done, fail) => enqueue(deploymentId, { input, audit, done, fail }));
   }
 
   function flush(): void {
@@ -122,11 +127,15 @@ export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
           entries.map((e) => e.input),
         );
         const changes = store.save(before, after);
+        for (const e of entries) if (e.audit) store.recordAudit(e.audit.who, e.audit.entry, now());
         if (before.deployment.status !== "InProgress" && after.deployment.status === "InProgress") store.recordStart(deploymentId);
         let rollbackId: string | null = null;
         for (const a of actions) {
-          if (a.type === "completeDeployment") store.recordCompletion(deploymentId, a.status);
-          if (a.type === "createRollback") rollbackId = store.createRollback(deploymentId, a.reason, after.deployment.completedAt ?? now(), null);
+          if (a.type === "completeDeployment") {
+            const { rollbackTriggeringDeploymentId } = store.recordCompletion(deploymentId, a.status);
+            if (rollbackTriggeringDeploymentId) store.setRollbackInfo(rollbackTriggeringDeploymentId, { message: describeRollbackOutcome(deploymentId, a.status) });
+          }
+          if (a.type === "createRollback") rollbackId = createRollback(store, deploymentId, a.reason, after.deployment.completedAt ?? now(), null);
         }
         return { before, after, actions, changes, rollbackId, groupId: cached ? cached.groupId : store.deploymentGroupOf(deploymentId) };
       });
@@ -170,7 +179,7 @@ export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
         deploymentTrigger = trigger[d.status] ?? null;
         // Receivers see DeploymentStart before the first InstanceStart, and the last Instance* event before the deployment's end.
         if (deploymentTrigger === "DeploymentStart") notify(deploymentTrigger, d.id);
-        if (d.completedAt !== null && d.startedAt !== null) ports.metrics?.deploymentFinished(d.status, (d.completedAt - d.startedAt) / 1000);
+        if (d.completedAt !== null && d.startedAt !== null) ports.metrics.deploymentFinished(d.status, (d.completedAt - d.startedAt) / 1000);
       }
     }
     const previous = new Map(before.targets.map((t) => [t.id, t]));
@@ -188,7 +197,7 @@ export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
         const type = t.status === "InProgress" ? "InstanceStart" : t.status === "Succeeded" ? "InstanceSuccess" : t.status === "Failed" || t.status === "Unknown" ? "InstanceFailure" : null;
         if (type) notify(type, d.id, targetId);
       }
-      if (old && ports.metrics) {
+      if (old) {
         const oldEvents = new Map(old.events.map((e) => [e.id, e]));
         for (const e of t.events) {
           if (!isFinishedEvent(e.status) || e.status === "Skipped" || oldEvents.get(e.id)?.status !== "InProgress") continue;
@@ -210,7 +219,7 @@ export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
 
   function notify(type: TriggerEventType, deploymentId: string, targetId?: string): void {
     try {
-      ports.notifier?.notify({ type, deploymentId, targetId });
+      ports.notifier.notify({ type, deploymentId, targetId });
     } catch (err) {
       ports.onError(err);
     }

@@ -8,12 +8,12 @@ import { generateHostCredential } from "../auth/host-credentials";
 import { createApiToken } from "../auth/api-tokens";
 import { AGENT_NAMESPACE } from "../contracts/agent-protocol";
 import { BROWSER_NAMESPACE, liveRooms, type LiveLogLine } from "../contracts/live-updates";
-import { startOrchestrator } from "../orchestrator/start";
 import { hosts, logLines } from "../storage/schema";
-import { seedDeploymentGroup, waitFor } from "../test/deployment-fixtures";
+import { seedDeploymentGroup, waitFor, wireTestOrchestrator } from "../test/deployment-fixtures";
 import { ScriptedAgent } from "../test/scripted-agent";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
 import { attachAgentNamespace } from "./agent-namespace";
+import { createSocketAgentGateway, type AgentNamespace } from "./agent-gateway";
 import { attachBrowserNamespace } from "./browser-namespace";
 
 let deps: ReturnType<typeof createTestDeps>;
@@ -27,9 +27,11 @@ beforeEach(async () => {
   deps = createTestDeps({ LANDLINE_AGENT_GRACE_SECONDS: "60" });
   http = createServer();
   ioServer = new Server(http, { serveClient: false });
-  deps.services.live = attachBrowserNamespace(ioServer, deps);
+  const orchestrator = wireTestOrchestrator(deps, createSocketAgentGateway(ioServer.of(AGENT_NAMESPACE) as AgentNamespace), attachBrowserNamespace(ioServer, deps));
   attachAgentNamespace(ioServer, deps);
-  stopOrchestrator = startOrchestrator(deps, ioServer);
+  orchestrator.boot();
+  const timer = setInterval(() => orchestrator.tick(), 1_000);
+  stopOrchestrator = () => clearInterval(timer);
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 });

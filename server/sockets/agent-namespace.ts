@@ -41,7 +41,7 @@ export function attachAgentNamespace(io: Server, deps: Deps): void {
   const setOnline = (hostId: string, online: boolean) => {
     const at = deps.now();
     const row = deps.db.update(hosts).set({ online, lastSeenAt: at }).where(eq(hosts.id, hostId)).returning({ name: hosts.name }).get();
-    if (row) deps.services.live?.publish(liveRooms.fleet, "host:updated", { hostId, name: row.name, online, lastSeenAt: at });
+    if (row) deps.services.live.publish(liveRooms.fleet, "host:updated", { hostId, name: row.name, online, lastSeenAt: at });
   };
 
   nsp.use((socket, next) => {
@@ -61,7 +61,7 @@ export function attachAgentNamespace(io: Server, deps: Deps): void {
     for (const id of nsp.adapter.rooms.get(hostRoom(hostId)) ?? []) if (id !== socket.id) nsp.sockets.get(id)?.disconnect(true);
     void socket.join(hostRoom(hostId));
     setOnline(hostId, true);
-    deps.services.metrics?.agentConnected();
+    deps.services.metrics.agentConnected();
 
     socket.on("agent:hello", (payload: unknown, rawAck: unknown) => {
       const ack = ackOf(rawAck);
@@ -70,16 +70,14 @@ export function attachAgentNamespace(io: Server, deps: Deps): void {
       if (hello.data.protocolVersion !== AGENT_PROTOCOL_VERSION) return ack({ ok: false, error: versionMismatch(hello.data.protocolVersion) });
       deps.db.update(hosts).set({ facts: hello.data.facts, online: true, lastSeenAt: deps.now() }).where(eq(hosts.id, hostId)).run();
       ack({ ok: true, hostId, hostName, ackedLogSeq: logs.lastLogSeq(hostId) });
-      deps.services.orchestrator?.reconcileAgent(hostId, hello.data.commands).catch((err: unknown) => console.error("agent hello reconcile failed:", err));
+      deps.services.orchestrator.reconcileAgent(hostId, hello.data.commands).catch((err: unknown) => console.error("agent hello reconcile failed:", err));
     });
 
     socket.on("event:finished", (payload: unknown, rawAck: unknown) => {
       const ack = ackOf(rawAck);
       const result = eventFinishedSchema.safeParse(payload);
       if (!result.success) return ack({ ok: false, error: `Invalid event:finished: ${describeIssues(result.error)}` });
-      const orchestrator = deps.services.orchestrator;
-      if (!orchestrator) return ack({ ok: false, error: "The server is starting; send it again" });
-      orchestrator.recordEventFinished(hostId, result.data).then(ack, (err: unknown) => {
+      deps.services.orchestrator.recordEventFinished(hostId, result.data).then(ack, (err: unknown) => {
         console.error("recording event:finished failed:", err);
         ack({ ok: false, error: "The server could not store the result; send it again" });
       });
@@ -97,14 +95,14 @@ export function attachAgentNamespace(io: Server, deps: Deps): void {
         return ack({ ok: false, error: "The server could not store the lines; send them again" });
       }
       ack({ ackedSeq: appended.ackedSeq });
-      if (appended.stored > 0) deps.services.metrics?.logLinesIngested(appended.stored);
+      if (appended.stored > 0) deps.services.metrics.logLinesIngested(appended.stored);
       for (const [targetId, { deploymentId, lines }] of appended.byTarget) {
-        deps.services.live?.publish(liveRooms.targetLogs(targetId), "log:lines", { deploymentId, targetId, lines });
+        deps.services.live.publish(liveRooms.targetLogs(targetId), "log:lines", { deploymentId, targetId, lines });
       }
     });
 
     socket.on("disconnect", () => {
-      deps.services.metrics?.agentDisconnected();
+      deps.services.metrics.agentDisconnected();
       // A newer connection of the same host may already be in the room.
       if ((nsp.adapter.rooms.get(hostRoom(hostId))?.size ?? 0) > 0) return;
       setOnline(hostId, false);

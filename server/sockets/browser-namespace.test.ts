@@ -7,7 +7,7 @@ import { SESSION_COOKIE } from "../auth/principal";
 import { createSession, deleteSession } from "../auth/sessions";
 import { hashSecret } from "../auth/secrets";
 import { BROWSER_NAMESPACE, liveRooms } from "../contracts/live-updates";
-import type { LivePublisher } from "./live-publisher";
+import type { LivePublisher } from "../orchestrator/ports";
 import { createTestDeps, insertTestUser } from "../test/test-context";
 import { attachBrowserNamespace } from "./browser-namespace";
 

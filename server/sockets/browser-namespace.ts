@@ -4,7 +4,7 @@ import { resolvePrincipal, type Principal } from "../auth/principal";
 import { BROWSER_NAMESPACE, type BrowserToServerEvents, type ServerToBrowserEvents } from "../contracts/live-updates";
 import { hasRole } from "../contracts/resources";
 import type { Deps } from "../deps";
-import type { LivePublisher } from "./live-publisher";
+import type { LivePublisher } from "../orchestrator/ports";
 
 type BrowserSocketData = { principal: Principal; credential: { authorization: string | null; cookie: string | null } };
 type BrowserNamespace = Namespace<BrowserToServerEvents, ServerToBrowserEvents, Record<string, never>, BrowserSocketData>;
@@ -26,7 +26,7 @@ function isCrossSite(origin: string | undefined, host: string | undefined): bool
  * The /live namespace: a session cookie (browsers) or handshake.auth.token as an API token (CLIs). Viewers and
  * above may join live rooms; the credential is checked again on every join, so a revoked session stops there.
  */
-export function attachBrowserNamespace(io: Server, deps: Deps): LivePublisher {
+export function attachBrowserNamespace(io: Server, deps: Pick<Deps, "db" | "now">): LivePublisher {
   const nsp = io.of(BROWSER_NAMESPACE) as BrowserNamespace;
 
   nsp.use((socket, next) => {

@@ -1,8 +1,7 @@
 import { randomInt } from "node:crypto";
-import { inPlaceLifecycleEvents, type DeploymentCreator, type DeploymentStatus } from "../contracts/deployment";
-import type { AutoRollbackConfiguration, FileExistsBehavior, MinimumHealthyHosts } from "../contracts/resources";
+import { inPlaceLifecycleEvents } from "../contracts/deployment";
+import type { NewDeployment, TargetHost } from "../orchestrator/ports";
 import type { DbWriter } from "./database";
-import type { SelectedHost } from "./host-selection";
 import { deploymentTargets, deployments, lifecycleEvents } from "./schema";
 
 const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -23,27 +22,9 @@ export function lifecycleEventId(targetId: string, eventName: string): string {
   return `${targetId}.${eventName}`;
 }
 
-export type NewDeployment = {
-  id: string;
-  applicationId: string;
-  deploymentGroupId: string;
-  revisionId: string;
-  status: DeploymentStatus;
-  creator: DeploymentCreator;
-  createdBy: string | null;
-  description: string | null;
-  deploymentConfigName: string;
-  minimumHealthyHosts: MinimumHealthyHosts;
-  fileExistsBehavior: FileExistsBehavior;
-  ignoreApplicationStopFailures: boolean;
-  autoRollback: AutoRollbackConfiguration;
-  startAt: number | null;
-  createdAt: number;
-  rollbackTriggeringDeploymentId?: string | null;
-};
 
 /** Inserts a deployment with one Pending target per host and the in-place lifecycle events of each target. */
-export function insertDeployment(db: DbWriter, d: NewDeployment, targetHosts: readonly Pick<SelectedHost, "hostId" | "hostName">[]): void {
+export function insertDeployment(db: DbWriter, d: NewDeployment, targetHosts: readonly TargetHost[]): void {
   const { minimumHealthyHosts, ...row } = d;
   db.insert(deployments)
     .values({ ...row, minimumHealthyHostsType: minimumHealthyHosts.type, minimumHealthyHostsValue: minimumHealthyHosts.value })

@@ -1,8 +1,12 @@
 import { and, asc, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
-import { selectHostsForTagSet } from "./host-selection";
+import { DomainError } from "../domain-errors";
 import type { EngineLimits, EngineState, EngineTarget } from "../engine/deployment-state";
+import type { RollbackCandidate } from "../engine/rollback";
 import { classifyTargetHealth, type PreviousTargetResult, type TargetHealthClass } from "../engine/target-order";
 import type { CommandOwner, DeploymentStore, SavedChanges } from "../orchestrator/ports";
+import { recordAudit } from "./audit-rows";
+import { selectHostsForTagSet } from "./host-selection";
+import { requireApplication, requireDeploymentConfig } from "./catalog-rows";
 import type { Db } from "./database";
 import { insertDeployment, newDeploymentId } from "./deployment-insert";
 import { applications, deploymentGroups, deploymentTargets, deployments, hosts, lifecycleEvents, revisions } from "./schema";
@@ -70,6 +74,68 @@ export function createDeploymentStore(db: Db): DeploymentStore {
 
   const store: DeploymentStore = {
     transaction: (fn) => db.transaction(() => fn()),
+
+    recordAudit: (who, entry, at) => recordAudit(db, who, entry, at),
+
+    newDeploymentId,
+
+    findDeployment(deploymentId) {
+      const row = db
+        .select({
+          id: deployments.id,
+          status: deployments.status,
+          deploymentGroupId: deployments.deploymentGroupId,
+          startAt: deployments.startAt,
+          rollbackDeploymentId: deployments.rollbackDeploymentId,
+        })
+        .from(deployments)
+        .where(eq(deployments.id, deploymentId))
+        .get();
+      return row ?? null;
+    },
+
+    resolveDeploymentSource(input) {
+      const application = requireApplication(db, input.applicationName);
+      const group = db
+        .select()
+        .from(deploymentGroups)
+        .where(and(eq(deploymentGroups.applicationId, application.id), eq(deploymentGroups.name, input.deploymentGroupName)))
+        .get();
+      if (!group) {
+        throw new DomainError("NOT_FOUND", `Deployment group ${input.deploymentGroupName} does not exist in application ${input.applicationName}`, {
+          field: "deploymentGroupName",
+          exception: "DeploymentGroupDoesNotExistException",
+        });
+      }
+      const revision = db
+        .select({ id: revisions.id })
+        .from(revisions)
+        .where(and(eq(revisions.id, input.revisionId), eq(revisions.applicationId, application.id)))
+        .get();
+      if (!revision) {
+        throw new DomainError("NOT_FOUND", `Revision ${input.revisionId} does not exist in application ${input.applicationName}`, {
+          field: "revisionId",
+          exception: "RevisionDoesNotExistException",
+        });
+      }
+      const config = requireDeploymentConfig(db, input.deploymentConfigName ?? group.deploymentConfigName);
+      return {
+        applicationId: application.id,
+        deploymentGroupId: group.id,
+        revisionId: revision.id,
+        deploymentConfigName: config.name,
+        minimumHealthyHosts: { type: config.minimumHealthyHostsType, value: config.minimumHealthyHostsValue },
+        fileExistsBehavior: group.fileExistsBehavior,
+        autoRollback: group.autoRollback,
+        targets: selectHostsForTagSet(db, group.tagSet).map(({ hostId, hostName }) => ({ hostId, hostName })),
+      };
+    },
+
+    insertDeployment: (deployment, targets) => insertDeployment(db, deployment, targets),
+
+    moveSchedule(deploymentId, startAt) {
+      db.update(deployments).set({ startAt }).where(and(eq(deployments.id, deploymentId), eq(deployments.status, "Scheduled"))).run();
+    },
 
     load(deploymentId: string, limits: EngineLimits): EngineState | null {
       const d = db.select().from(deployments).where(eq(deployments.id, deploymentId)).get();
@@ -160,9 +226,9 @@ export function createDeploymentStore(db: Db): DeploymentStore {
       if (groupId) db.update(deploymentGroups).set({ lastAttemptedDeploymentId: deploymentId }).where(eq(deploymentGroups.id, groupId)).run();
     },
 
-    recordCompletion(deploymentId, status): void {
+    recordCompletion(deploymentId, status) {
       const d = db.select().from(deployments).where(eq(deployments.id, deploymentId)).get();
-      if (!d) return;
+      if (!d) return { rollbackTriggeringDeploymentId: null };
       // A deployment cancelled before it started was never attempted.
       if (d.startedAt !== null) {
         db.update(deploymentGroups)
@@ -170,63 +236,62 @@ export function createDeploymentStore(db: Db): DeploymentStore {
           .where(eq(deploymentGroups.id, d.deploymentGroupId))
           .run();
       }
-      if (d.rollbackTriggeringDeploymentId) {
-        const outcome = status === "Succeeded" ? "succeeded" : status === "Stopped" ? "was stopped" : "failed";
-        db.update(deployments)
-          .set({ rollbackMessage: `Rollback deployment ${d.id} ${outcome}` })
-          .where(eq(deployments.id, d.rollbackTriggeringDeploymentId))
-          .run();
-      }
+      return { rollbackTriggeringDeploymentId: d.rollbackTriggeringDeploymentId };
     },
 
-    createRollback(deploymentId, reason, now, createdBy): string | null {
+    loadRollbackFacts(deploymentId) {
       const d = db.select().from(deployments).where(eq(deployments.id, deploymentId)).get();
       if (!d) return null;
       const group = db.select().from(deploymentGroups).where(eq(deploymentGroups.id, d.deploymentGroupId)).get();
       if (!group) return null;
-      const source =
-        group.lastSuccessfulDeploymentId && group.lastSuccessfulDeploymentId !== d.id
-          ? db.select().from(deployments).where(eq(deployments.id, group.lastSuccessfulDeploymentId)).get()
-          : db
-              .select()
-              .from(deployments)
-              .where(and(eq(deployments.deploymentGroupId, d.deploymentGroupId), eq(deployments.status, "Succeeded"), ne(deployments.id, d.id), lt(deployments.createdAt, d.createdAt)))
-              .orderBy(desc(deployments.createdAt))
-              .limit(1)
-              .get();
-      if (!source) {
-        db.update(deployments).set({ rollbackMessage: "No previous successful revision to roll back to" }).where(eq(deployments.id, d.id)).run();
-        return null;
-      }
-      const id = newDeploymentId();
-      const why = reason === "manual" ? "on request" : reason === "DEPLOYMENT_FAILURE" ? "after a failure" : "after a stop";
+      const candidate = { id: deployments.id, revisionId: deployments.revisionId, fileExistsBehavior: deployments.fileExistsBehavior };
+      const lastSuccessful: RollbackCandidate | null = group.lastSuccessfulDeploymentId
+        ? (db.select(candidate).from(deployments).where(eq(deployments.id, group.lastSuccessfulDeploymentId)).get() ?? null)
+        : null;
+      const newestEarlierSuccess: RollbackCandidate | null =
+        db
+          .select(candidate)
+          .from(deployments)
+          .where(and(eq(deployments.deploymentGroupId, d.deploymentGroupId), eq(deployments.status, "Succeeded"), ne(deployments.id, d.id), lt(deployments.createdAt, d.createdAt)))
+          .orderBy(desc(deployments.createdAt))
+          .limit(1)
+          .get() ?? null;
+      return { deploymentId: d.id, lastSuccessfulDeploymentId: group.lastSuccessfulDeploymentId, lastSuccessful, newestEarlierSuccess };
+    },
+
+    insertRollback(deploymentId, rollback) {
+      const d = db.select().from(deployments).where(eq(deployments.id, deploymentId)).get();
+      const group = d && db.select({ tagSet: deploymentGroups.tagSet }).from(deploymentGroups).where(eq(deploymentGroups.id, d.deploymentGroupId)).get();
+      if (!d || !group) throw new Error(`Deployment ${deploymentId} or its group disappeared during its rollback`);
       insertDeployment(
         db,
         {
-          id,
+          id: rollback.id,
           applicationId: d.applicationId,
           deploymentGroupId: d.deploymentGroupId,
-          revisionId: source.revisionId,
+          revisionId: rollback.source.revisionId,
           status: "Created",
           creator: "codeDeployRollback",
-          createdBy,
-          description: `Rollback of ${d.id} ${why}`,
+          createdBy: rollback.createdBy,
+          description: rollback.description,
           deploymentConfigName: d.deploymentConfigName,
           minimumHealthyHosts: { type: d.minimumHealthyHostsType, value: d.minimumHealthyHostsValue },
-          fileExistsBehavior: source.fileExistsBehavior,
+          fileExistsBehavior: rollback.source.fileExistsBehavior,
           ignoreApplicationStopFailures: d.ignoreApplicationStopFailures,
           autoRollback: { enabled: false, events: [] },
           startAt: null,
-          createdAt: now,
+          createdAt: rollback.createdAt,
           rollbackTriggeringDeploymentId: d.id,
         },
         selectHostsForTagSet(db, group.tagSet),
       );
+    },
+
+    setRollbackInfo(deploymentId, info) {
       db.update(deployments)
-        .set({ rollbackDeploymentId: id, rollbackMessage: `Rolling back to revision ${source.revisionId} of deployment ${source.id} in ${id}` })
-        .where(eq(deployments.id, d.id))
+        .set(info.rollbackDeploymentId ? { rollbackDeploymentId: info.rollbackDeploymentId, rollbackMessage: info.message } : { rollbackMessage: info.message })
+        .where(eq(deployments.id, deploymentId))
         .run();
-      return id;
     },
 
     commandContext(deploymentId) {

@@ -3,9 +3,10 @@ import type { CommandCancel, CommandSpec, EventFinished } from "../contracts/age
 import type { ServerToBrowserEvents } from "../contracts/live-updates";
 import type { AutoRollbackConfiguration } from "../contracts/resources";
 import type { Deps } from "../deps";
+import { createDeploymentCommands } from "../orchestrator/deployment-commands";
 import { createOrchestrator, type Orchestrator } from "../orchestrator/orchestrator";
 import type { AgentGateway } from "../orchestrator/ports";
-import type { LivePublisher } from "../sockets/live-publisher";
+import type { LivePublisher } from "../orchestrator/ports";
 import { createDeploymentStore } from "../storage/deployment-store";
 import { applications, deploymentGroups } from "../storage/schema";
 import { insertTestHost, insertTestRevision } from "./catalog-fixtures";
@@ -109,24 +110,42 @@ export class RecordingPublisher implements LivePublisher {
   }
 }
 
-/** A real orchestrator over the test database, registered as deps.services.orchestrator. */
-export function startTestOrchestrator(deps: Deps, agents: ScriptedAgents, live = new RecordingPublisher()): Orchestrator & { errors: unknown[] } {
+/**
+ * A real orchestrator over the test database talking to `gateway`, wired into deps.services the way main.ts
+ * wires it (with the deployment commands over it). Notifications and metrics go to whatever deps.services
+ * holds when they happen, so a test may swap those in later.
+ */
+export function wireTestOrchestrator(deps: Deps, gateway: AgentGateway, live: LivePublisher): Orchestrator & { errors: unknown[] } {
   const errors: unknown[] = [];
+  const store = createDeploymentStore(deps.db);
+  const notifier = { notify: (event: Parameters<Deps["services"]["notifier"]["notify"]>[0]) => deps.services.notifier.notify(event) };
   const orchestrator = createOrchestrator({
-    store: createDeploymentStore(deps.db),
-    gateway: agents,
+    store,
+    gateway,
     live,
     now: () => deps.now(),
     limits: { agentGraceMs: deps.env.LANDLINE_AGENT_GRACE_SECONDS * 1000, eventPickupMs: deps.env.LANDLINE_EVENT_PICKUP_SECONDS * 1000 },
+    notifier,
+    metrics: {
+      deploymentFinished: (status, seconds) => deps.services.metrics.deploymentFinished(status, seconds),
+      eventFinished: (event, status, seconds) => deps.services.metrics.eventFinished(event, status, seconds),
+    },
     onError: (err) => {
       errors.push(err);
     },
   });
-  agents.orchestrator = orchestrator;
-  agents.now = () => deps.now();
   deps.services.orchestrator = orchestrator;
+  deps.services.deployments = createDeploymentCommands({ store, orchestrator, notifier, now: () => deps.now() });
   deps.services.live = live;
   return Object.assign(orchestrator, { errors });
+}
+
+/** A real orchestrator over the test database whose agents are `agents`, registered as deps.services.orchestrator. */
+export function startTestOrchestrator(deps: Deps, agents: ScriptedAgents, live = new RecordingPublisher()): Orchestrator & { errors: unknown[] } {
+  const orchestrator = wireTestOrchestrator(deps, agents, live);
+  agents.orchestrator = orchestrator;
+  agents.now = () => deps.now();
+  return orchestrator;
 }
 
 /** Polls until `check` returns true (or throws its last failure after `timeoutMs`). */

@@ -4,13 +4,20 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import type { Principal } from "../auth/principal";
 import type { Role } from "../contracts/resources";
+import { Registry } from "prom-client";
+import { createSignInLimiter } from "../auth/sign-in-limiter";
 import type { Deps } from "../deps";
 import { loadEnv } from "../env";
+import { createMetrics } from "../metrics/metrics";
+import { createNotifier } from "../notifications/notifier";
+import type { AgentGateway } from "../orchestrator/ports";
+import { silentLivePublisher } from "../sockets/live-publisher";
 import { openDatabase } from "../storage/database";
 import { seedPredefinedConfigs } from "../storage/seed";
 import { users } from "../storage/schema";
 import { createCallerFactory, type TrpcContext } from "../trpc/init";
 import { appRouter } from "../trpc/router";
+import { wireTestOrchestrator } from "./deployment-fixtures";
 
 /** A fresh data directory with a migrated SQLite file; removed by cleanup(). */
 export function createTestDeps(overrides: Record<string, string> = {}): Deps & { cleanup: () => void } {
@@ -18,17 +25,27 @@ export function createTestDeps(overrides: Record<string, string> = {}): Deps & {
   const env = loadEnv({ LANDLINE_DATA_DIR: dataDir, NODE_ENV: "test", ...overrides });
   const db = openDatabase(env.databasePath);
   seedPredefinedConfigs(db);
-  return {
+  const metrics = createMetrics(new Registry(), db);
+  const deps: Deps & { cleanup: () => void } = {
     db,
     env,
     now: () => Date.now(),
-    services: {},
+    services: {
+      metrics,
+      signInLimiter: createSignInLimiter(),
+      notifier: createNotifier({ db, env, now: () => deps.now(), metrics }),
+    } as Deps["services"],
     cleanup: () => {
       db.$client.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  wireTestOrchestrator(deps, noAgentsConnected, silentLivePublisher);
+  return deps;
 }
+
+/** The fleet of a test that starts no agent: every host is offline. */
+const noAgentsConnected: AgentGateway = { sendCommand: async () => null, cancelCommand: async () => false, isConnected: () => false };
 
 /** Inserts a user row directly (password hash is a placeholder: it cannot sign in). */
 export function insertTestUser(deps: Deps, role: Role, email = `${role}-${randomUUID().slice(0, 8)}@example.com`): Principal {

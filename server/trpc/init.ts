@@ -55,7 +55,6 @@ const mapDomainErrors = t.middleware(async function mapDomainErrors({ next }) {
 
 const recordProcedureMetrics = t.middleware(async function recordProcedureMetrics({ ctx, path, type, next }) {
   const metrics = ctx.services.metrics;
-  if (!metrics) return next();
   const started = performance.now();
   const result = await next();
   metrics.trpcRequestFinished(path, type, result.ok, (performance.now() - started) / 1000);

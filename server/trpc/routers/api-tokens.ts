@@ -1,5 +1,5 @@
 import { createApiToken, listApiTokens, revokeApiToken } from "../../auth/api-tokens";
-import { recordAudit } from "../../auth/audit";
+import { recordAudit } from "../../storage/audit-rows";
 import { createApiTokenInputSchema, idInputSchema, listApiTokensInputSchema } from "../../contracts/accounts";
 import { DomainError } from "../../domain-errors";
 import { router, viewerProcedure } from "../init";

@@ -1,4 +1,4 @@
-import { recordAudit } from "../../auth/audit";
+import { recordAudit } from "../../storage/audit-rows";
 import { removeUnreferencedBundles } from "../../bundles/bundle-store";
 import { isBundleReferenced } from "../../bundles/revision-records";
 import { createApplication, deleteApplication, getApplication, listApplications, updateApplication } from "../../catalog/applications";

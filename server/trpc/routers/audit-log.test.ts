@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { recordAudit } from "../../auth/audit";
+import { recordAudit } from "../../storage/audit-rows";
 import type { Principal } from "../../auth/principal";
 import type { Deps } from "../../deps";
 import { callerFor, createTestDeps, insertTestUser } from "../../test/test-context";

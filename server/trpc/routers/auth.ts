@@ -1,6 +1,5 @@
-import { recordAudit } from "../../auth/audit";
+import { recordAudit } from "../../storage/audit-rows";
 import { clearedSessionCookie, createSession, deleteSession, sessionCookie } from "../../auth/sessions";
-import { signInLimiterFor } from "../../auth/sign-in-limiter";
 import { changeOwnPassword, createUser, getUser, hasAnyUser, toCurrentUser, verifyCredentials } from "../../auth/users";
 import { changePasswordInputSchema, setupInputSchema, signInInputSchema, type CurrentUser, type UserSummary } from "../../contracts/accounts";
 import { DomainError } from "../../domain-errors";
@@ -27,7 +26,7 @@ export const authRouter = router({
   }),
 
   signIn: publicProcedure.input(signInInputSchema).mutation(async ({ ctx, input }) => {
-    const limiter = signInLimiterFor(ctx);
+    const limiter = ctx.services.signInLimiter;
     const failed = (reason: string) =>
       recordAudit(ctx.db, { principal: null, ip: ctx.ip, actor: input.email }, { action: "auth.signInFailed", resourceType: "user", details: { reason } }, ctx.now());
     try {
@@ -58,7 +57,7 @@ export const authRouter = router({
   }),
 
   changePassword: viewerProcedure.input(changePasswordInputSchema).mutation(async ({ ctx, input }) => {
-    const limiter = signInLimiterFor(ctx);
+    const limiter = ctx.services.signInLimiter;
     await limiter.reserveAttempt(ctx.principal.email, ctx.ip);
     const keep = ctx.principal.via === "session" ? ctx.principal.credentialId : undefined;
     await changeOwnPassword(ctx.db, ctx.principal.userId, input, ctx.now(), keep);

@@ -1,4 +1,4 @@
-import { recordAudit } from "../../auth/audit";
+import { recordAudit } from "../../storage/audit-rows";
 import { createDeploymentConfig, deleteDeploymentConfig, getDeploymentConfig, listDeploymentConfigs } from "../../catalog/deployment-configs";
 import { createDeploymentConfigInputSchema, deploymentConfigRefSchema } from "../../contracts/catalog";
 import { deployerProcedure, router, viewerProcedure } from "../init";

@@ -1,4 +1,4 @@
-import { recordAudit } from "../../auth/audit";
+import { recordAudit } from "../../storage/audit-rows";
 import {
   createDeploymentGroup,
   deleteDeploymentGroup,

@@ -1,4 +1,4 @@
-import { recordAudit } from "../../auth/audit";
+import { recordAudit } from "../../storage/audit-rows";
 import { createEnrollmentToken, listEnrollmentTokens, revokeEnrollmentToken } from "../../auth/enrollment-tokens";
 import { createEnrollmentTokenInputSchema, idInputSchema } from "../../contracts/accounts";
 import { deployerProcedure, router, viewerProcedure } from "../init";

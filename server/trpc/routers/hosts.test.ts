@@ -159,7 +159,7 @@ describe("hosts.deregister", () => {
     const { hostId } = insertTestHost(deps, "web-1", [], { online: true });
     const published: unknown[] = [];
     const live = { publish: (...args: unknown[]) => void published.push(args) };
-    await callerFor(deps, insertTestUser(deps, "admin"), { services: { live } }).hosts.deregister({ hostName: "web-1" });
+    await callerFor(deps, insertTestUser(deps, "admin"), { services: { ...deps.services, live } }).hosts.deregister({ hostName: "web-1" });
     expect(published).toEqual([["fleet", "host:updated", { hostId, name: "web-1", online: false, lastSeenAt: null }]]);
   });
 

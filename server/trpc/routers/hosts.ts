@@ -1,11 +1,11 @@
-import { recordAudit } from "../../auth/audit";
+import { recordAudit } from "../../storage/audit-rows";
 import { deregisterHost, getHost, listHosts, updateHostTags } from "../../catalog/hosts";
 import { hostRefSchema, listHostsInputSchema, updateHostTagsInputSchema, type HostInfo } from "../../contracts/catalog";
 import { liveRooms } from "../../contracts/live-updates";
 import { adminProcedure, deployerProcedure, router, viewerProcedure, type TrpcContext } from "../init";
 
 function publishHostUpdated(ctx: TrpcContext, host: HostInfo): void {
-  ctx.services.live?.publish(liveRooms.fleet, "host:updated", { hostId: host.hostId, name: host.hostName, online: host.status === "Online", lastSeenAt: host.lastSeenAt });
+  ctx.services.live.publish(liveRooms.fleet, "host:updated", { hostId: host.hostId, name: host.hostName, online: host.status === "Online", lastSeenAt: host.lastSeenAt });
 }
 
 export const hostsRouter = router({

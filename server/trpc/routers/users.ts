@@ -1,4 +1,4 @@
-import { recordAudit } from "../../auth/audit";
+import { recordAudit } from "../../storage/audit-rows";
 import { createUser, deleteUser, listUsers, setPassword, updateUser } from "../../auth/users";
 import { createUserInputSchema, idInputSchema, resetPasswordInputSchema, updateUserInputSchema } from "../../contracts/accounts";
 import { adminProcedure, router } from "../init";

@@ -83,7 +83,7 @@ describe("webhooks", () => {
 
   it("shows admins each delivery's outcome page by page and redelivers one on request", async () => {
     const receiver = await startWebhookReceiver((n) => (n === 0 ? 500 : 200));
-    const notifier = createNotifier(deps, { retryDelaysMs: [], pollIntervalMs: 20 });
+    const notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, { retryDelaysMs: [], pollIntervalMs: 20 });
     deps.services.notifier = notifier;
     try {
       const { webhook } = await callerFor(deps, deployer).webhooks.create({ ...ref, name: "ops", url: receiver.url, events: ["DeploymentStart", "DeploymentSuccess"], format: "json" });
