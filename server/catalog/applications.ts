@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { count, desc, eq } from "drizzle-orm";
 import type { ApplicationInfo, ApplicationRef, CreateApplicationInput, UpdateApplicationInput } from "../contracts/catalog";
-import { conflict, DomainError } from "../domain-errors";
+import { conflict } from "../domain-errors";
 import type { Db, DbWriter } from "../storage/database";
 import { applications, deploymentGroups, deployments, revisions } from "../storage/schema";
 import { requireApplication, type ApplicationRow } from "../storage/catalog-rows";

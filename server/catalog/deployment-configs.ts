@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { CreateDeploymentConfigInput, DeploymentConfigInfo, DeploymentConfigRef } from "../contracts/catalog";
 import { conflict, DomainError } from "../domain-errors";
-import type { Db, DbWriter } from "../storage/database";
+import type { Db } from "../storage/database";
 import { applications, deploymentConfigs, deploymentGroups, deployments } from "../storage/schema";
 import { requireDeploymentConfig } from "../storage/catalog-rows";
 import { deploymentHoldingStatuses } from "./deployment-history";
