@@ -1,5 +1,5 @@
 import type { AuditActor, AuditEntry } from "../orchestrator/ports";
-import type { DbWriter } from "./database";
+import type { Db, DbWriter } from "./database";
 import { auditLog } from "./schema";
 
 /** Records a change a user (or the system, when principal is null) made. Never pass secrets in details. */
@@ -16,4 +16,16 @@ export function recordAudit(db: DbWriter, who: AuditActor, entry: AuditEntry, at
       details: entry.details ?? null,
     })
     .run();
+}
+
+/**
+ * Runs a change and writes the audit row describing its result in one transaction: both are stored, or
+ * neither (a failed audit write undoes the change). `change` must be synchronous.
+ */
+export function recordAuditedChange<T>(db: Db, who: AuditActor, at: number, change: () => T, describe: (result: T) => AuditEntry): T {
+  return db.transaction(() => {
+    const result = change();
+    recordAudit(db, who, describe(result), at);
+    return result;
+  });
 }

@@ -1,5 +1,5 @@
-import { recordAudit } from "../../storage/audit-rows";
-import { createDeploymentConfig, deleteDeploymentConfig, getDeploymentConfig, listDeploymentConfigs } from "../../catalog/deployment-configs";
+import { deploymentConfigCommands } from "../../catalog/catalog-commands";
+import { getDeploymentConfig, listDeploymentConfigs } from "../../catalog/deployment-configs";
 import { createDeploymentConfigInputSchema, deploymentConfigRefSchema } from "../../contracts/catalog";
 import { deployerProcedure, router, viewerProcedure } from "../init";
 
@@ -8,27 +8,6 @@ export const deploymentConfigsRouter = router({
 
   get: viewerProcedure.input(deploymentConfigRefSchema).query(({ ctx, input }) => getDeploymentConfig(ctx.db, input)),
 
-  create: deployerProcedure.input(createDeploymentConfigInputSchema).mutation(({ ctx, input }) => {
-    const now = ctx.now();
-    const config = createDeploymentConfig(ctx.db, input, now);
-    recordAudit(ctx.db, ctx, {
-      action: "deploymentConfigs.create",
-      resourceType: "deploymentConfig",
-      resourceId: config.deploymentConfigId,
-      details: { deploymentConfigName: config.deploymentConfigName, minimumHealthyHosts: config.minimumHealthyHosts },
-    }, now);
-    return config;
-  }),
-
-  delete: deployerProcedure.input(deploymentConfigRefSchema).mutation(({ ctx, input }) => {
-    const now = ctx.now();
-    const deleted = deleteDeploymentConfig(ctx.db, input);
-    recordAudit(ctx.db, ctx, {
-      action: "deploymentConfigs.delete",
-      resourceType: "deploymentConfig",
-      resourceId: deleted.deploymentConfigId,
-      details: { deploymentConfigName: input.deploymentConfigName },
-    }, now);
-    return deleted;
-  }),
+  create: deployerProcedure.input(createDeploymentConfigInputSchema).mutation(({ ctx, input }) => deploymentConfigCommands.create(ctx, ctx, input)),
+  delete: deployerProcedure.input(deploymentConfigRefSchema).mutation(({ ctx, input }) => deploymentConfigCommands.delete(ctx, ctx, input)),
 });

@@ -1,11 +1,5 @@
-import { recordAudit } from "../../storage/audit-rows";
-import {
-  createDeploymentGroup,
-  deleteDeploymentGroup,
-  getDeploymentGroup,
-  listDeploymentGroups,
-  updateDeploymentGroup,
-} from "../../catalog/deployment-groups";
+import { deploymentGroupCommands } from "../../catalog/catalog-commands";
+import { getDeploymentGroup, listDeploymentGroups } from "../../catalog/deployment-groups";
 import { previewHostsForTagSet } from "../../catalog/hosts";
 import {
   applicationRefSchema,
@@ -21,42 +15,9 @@ export const deploymentGroupsRouter = router({
 
   get: viewerProcedure.input(deploymentGroupRefSchema).query(({ ctx, input }) => getDeploymentGroup(ctx.db, input)),
 
-  create: deployerProcedure.input(createDeploymentGroupInputSchema).mutation(({ ctx, input }) => {
-    const now = ctx.now();
-    const group = createDeploymentGroup(ctx.db, input, now);
-    recordAudit(ctx.db, ctx, {
-      action: "deploymentGroups.create",
-      resourceType: "deploymentGroup",
-      resourceId: group.deploymentGroupId,
-      details: { applicationName: group.applicationName, deploymentGroupName: group.deploymentGroupName, deploymentConfigName: group.deploymentConfigName, onPremisesTagSet: group.onPremisesTagSet },
-    }, now);
-    return group;
-  }),
-
-  update: deployerProcedure.input(updateDeploymentGroupInputSchema).mutation(({ ctx, input }) => {
-    const now = ctx.now();
-    const group = updateDeploymentGroup(ctx.db, input, now);
-    const { applicationName, currentDeploymentGroupName, ...changes } = input;
-    recordAudit(ctx.db, ctx, {
-      action: "deploymentGroups.update",
-      resourceType: "deploymentGroup",
-      resourceId: group.deploymentGroupId,
-      details: { applicationName, deploymentGroupName: currentDeploymentGroupName, changes },
-    }, now);
-    return group;
-  }),
-
-  delete: deployerProcedure.input(deploymentGroupRefSchema).mutation(({ ctx, input }) => {
-    const now = ctx.now();
-    const deleted = deleteDeploymentGroup(ctx.db, input);
-    recordAudit(ctx.db, ctx, {
-      action: "deploymentGroups.delete",
-      resourceType: "deploymentGroup",
-      resourceId: deleted.deploymentGroupId,
-      details: { ...input, deletedDeployments: deleted.deletedDeployments },
-    }, now);
-    return deleted;
-  }),
+  create: deployerProcedure.input(createDeploymentGroupInputSchema).mutation(({ ctx, input }) => deploymentGroupCommands.create(ctx, ctx, input)),
+  update: deployerProcedure.input(updateDeploymentGroupInputSchema).mutation(({ ctx, input }) => deploymentGroupCommands.update(ctx, ctx, input)),
+  delete: deployerProcedure.input(deploymentGroupRefSchema).mutation(({ ctx, input }) => deploymentGroupCommands.delete(ctx, ctx, input)),
 
   previewHosts: viewerProcedure.input(previewHostsInputSchema).query(({ ctx, input }) => previewHostsForTagSet(ctx.db, input.onPremisesTagSet)),
 });

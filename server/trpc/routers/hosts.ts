@@ -1,41 +1,11 @@
-import { recordAudit } from "../../storage/audit-rows";
-import { deregisterHost, getHost, listHosts, updateHostTags } from "../../catalog/hosts";
-import { hostRefSchema, listHostsInputSchema, updateHostTagsInputSchema, type HostInfo } from "../../contracts/catalog";
-import { liveRooms } from "../../contracts/live-updates";
-import { adminProcedure, deployerProcedure, router, viewerProcedure, type TrpcContext } from "../init";
-
-function publishHostUpdated(ctx: TrpcContext, host: HostInfo): void {
-  ctx.services.live.publish(liveRooms.fleet, "host:updated", { hostId: host.hostId, name: host.hostName, online: host.status === "Online", lastSeenAt: host.lastSeenAt });
-}
+import { hostCommands } from "../../catalog/catalog-commands";
+import { getHost, listHosts } from "../../catalog/hosts";
+import { hostRefSchema, listHostsInputSchema, updateHostTagsInputSchema } from "../../contracts/catalog";
+import { adminProcedure, deployerProcedure, router, viewerProcedure } from "../init";
 
 export const hostsRouter = router({
   list: viewerProcedure.input(listHostsInputSchema.optional()).query(({ ctx, input }) => listHosts(ctx.db, input)),
-
   get: viewerProcedure.input(hostRefSchema).query(({ ctx, input }) => getHost(ctx.db, input)),
-
-  updateTags: deployerProcedure.input(updateHostTagsInputSchema).mutation(({ ctx, input }) => {
-    const now = ctx.now();
-    const { host, previousTags } = updateHostTags(ctx.db, input);
-    recordAudit(ctx.db, ctx, {
-      action: "hosts.updateTags",
-      resourceType: "host",
-      resourceId: host.hostId,
-      details: { hostName: host.hostName, previousTags, tags: host.tags },
-    }, now);
-    publishHostUpdated(ctx, host);
-    return host;
-  }),
-
-  deregister: adminProcedure.input(hostRefSchema).mutation(({ ctx, input }) => {
-    const now = ctx.now();
-    const host = deregisterHost(ctx.db, input, now);
-    recordAudit(ctx.db, ctx, {
-      action: "hosts.deregister",
-      resourceType: "host",
-      resourceId: host.hostId,
-      details: { hostName: host.hostName },
-    }, now);
-    publishHostUpdated(ctx, host);
-    return host;
-  }),
+  updateTags: deployerProcedure.input(updateHostTagsInputSchema).mutation(({ ctx, input }) => hostCommands.updateTags(ctx, ctx, input)),
+  deregister: adminProcedure.input(hostRefSchema).mutation(({ ctx, input }) => hostCommands.deregister(ctx, ctx, input)),
 });
