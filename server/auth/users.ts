@@ -42,8 +42,16 @@ export function toCurrentUser(user: UserSummary): CurrentUser {
 
 export type NewUser = { email: string; name?: string | null; role: Role; password: string };
 
-/** Creates a user; with `onlyIfFirst`, refuses (CONFLICT) unless the database has no user yet, checked in the same write transaction. */
-export async function createUser(db: Db, input: NewUser, now: number, options: { onlyIfFirst?: boolean } = {}): Promise<UserSummary> {
+/**
+ * Creates a user; with `onlyIfFirst`, refuses (CONFLICT) unless the database has no user yet, checked in the same write transaction.
+ * `alsoWrite` runs inside that transaction (the audit row, a first session), so it is stored with the user or not at all.
+ */
+export async function createUser(
+  db: Db,
+  input: NewUser,
+  now: number,
+  options: { onlyIfFirst?: boolean; alsoWrite?: (user: { id: string; email: string }) => void } = {},
+): Promise<UserSummary> {
   assertPasswordStrength(input.password);
   const email = normalizeEmail(input.email);
   const passwordHash = await hashPassword(input.password);
@@ -60,6 +68,7 @@ export async function createUser(db: Db, input: NewUser, now: number, options: {
       tx.insert(users)
         .values({ id, email, name: input.name ?? null, passwordHash, role: input.role, createdAt: now, updatedAt: now })
         .run();
+      options.alsoWrite?.({ id, email });
     },
     { behavior: "immediate" },
   );
@@ -132,14 +141,18 @@ export function deleteUser(db: Db, id: string): UserSummary {
   return user;
 }
 
-/** Sets a new password and ends the user's sessions, except `keepSessionIdHash` (the caller's own). */
-export async function setPassword(db: Db, id: string, password: string, now: number, keepSessionIdHash?: string): Promise<void> {
+/**
+ * Sets a new password and ends the user's sessions, except `keepSessionIdHash` (the caller's own); `alsoWrite`
+ * (the audit row) runs in the same transaction.
+ */
+export async function setPassword(db: Db, id: string, password: string, now: number, keepSessionIdHash?: string, alsoWrite?: () => void): Promise<void> {
   assertPasswordStrength(password);
   const passwordHash = await hashPassword(password);
   db.transaction((tx) => {
     const updated = tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, id)).returning({ id: users.id }).all();
     if (updated.length === 0) throw notFound("User");
     deleteUserSessions(tx, id, keepSessionIdHash);
+    alsoWrite?.();
   });
 }
 
@@ -150,13 +163,14 @@ export async function changeOwnPassword(
   passwords: { currentPassword: string; newPassword: string },
   now: number,
   keepSessionIdHash?: string,
+  alsoWrite?: () => void,
 ): Promise<void> {
   const row = db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).get();
   if (!row) throw notFound("User");
   if (!(await verifyPassword(row.passwordHash, passwords.currentPassword))) {
     throw invalid("The current password is wrong", { path: "currentPassword" });
   }
-  await setPassword(db, userId, passwords.newPassword, now, keepSessionIdHash);
+  await setPassword(db, userId, passwords.newPassword, now, keepSessionIdHash, alsoWrite);
 }
 
 export function normalizeEmail(email: string): string {

@@ -96,85 +96,118 @@ export function createWebhook(
   input: z.output<typeof createWebhookInputSchema>,
 ): { webhook: WebhookView; secret: string } {
   const now = deps.now();
-  const group = requireGroup(deps.db, input);
-  assertNameFree(deps.db, group.id, input.name);
-  const id = randomUUID();
-  const secret = generateSecret(WEBHOOK_SECRET_PREFIX);
-  deps.db
-    .insert(webhookTargets)
-    .values({
-      id,
-      deploymentGroupId: group.id,
-      name: input.name,
-      url: input.url,
-      secret,
-      events: input.events,
-      format: input.format,
-      createdBy: who.principal?.userId ?? null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
-  const webhook = describeWebhook(loadWebhook(deps.db, id));
-  recordAudit(deps.db, who, {
-    action: "webhooks.create",
-    resourceType: "webhook",
-    resourceId: id,
-    details: { applicationName: input.applicationName, deploymentGroupName: input.deploymentGroupName, name: input.name, urlOrigin: urlOrigin(input.url), events: input.events, format: input.format },
-  }, now);
-  return { webhook, secret };
+  return deps.db.transaction(
+    () => {
+      const group = requireGroup(deps.db, input);
+      assertNameFree(deps.db, group.id, input.name);
+      const id = randomUUID();
+      const secret = generateSecret(WEBHOOK_SECRET_PREFIX);
+      deps.db
+        .insert(webhookTargets)
+        .values({
+          id,
+          deploymentGroupId: group.id,
+          name: input.name,
+          url: input.url,
+          secret,
+          events: input.events,
+          format: input.format,
+          createdBy: who.principal?.userId ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .run();
+      const webhook = describeWebhook(loadWebhook(deps.db, id));
+      recordAudit(
+        deps.db,
+        who,
+        {
+          action: "webhooks.create",
+          resourceType: "webhook",
+          resourceId: id,
+          details: {
+            applicationName: input.applicationName,
+            deploymentGroupName: input.deploymentGroupName,
+            name: input.name,
+            urlOrigin: urlOrigin(input.url),
+            events: input.events,
+            format: input.format,
+          },
+        },
+        now,
+      );
+      return { webhook, secret };
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /** Changes a webhook; with rotateSecret the new secret is returned once. */
-export function updateWebhook(
-  deps: Deps,
-  who: AuditActor,
-  input: z.output<typeof updateWebhookInputSchema>,
-): { webhook: WebhookView; secret: string | null } {
+export function updateWebhook(deps: Deps, who: AuditActor, input: z.output<typeof updateWebhookInputSchema>): { webhook: WebhookView; secret: string | null } {
   const now = deps.now();
-  const { row } = loadWebhook(deps.db, input.webhookId);
-  if (input.name !== undefined) assertNameFree(deps.db, row.deploymentGroupId, input.name, row.id);
-  const secret = input.rotateSecret ? generateSecret(WEBHOOK_SECRET_PREFIX) : null;
-  deps.db
-    .update(webhookTargets)
-    .set({
-      ...(input.name !== undefined && { name: input.name }),
-      ...(input.url !== undefined && { url: input.url }),
-      ...(input.events !== undefined && { events: input.events }),
-      ...(input.format !== undefined && { format: input.format }),
-      ...(input.enabled !== undefined && { enabled: input.enabled }),
-      ...(secret !== null && { secret }),
-      updatedAt: now,
-    })
-    .where(eq(webhookTargets.id, row.id))
-    .run();
-  const updated = loadWebhook(deps.db, row.id);
-  const { webhookId: _id, url, ...changes } = input;
-  recordAudit(deps.db, who, {
-    action: "webhooks.update",
-    resourceType: "webhook",
-    resourceId: row.id,
-    details: {
-      applicationName: updated.applicationName,
-      deploymentGroupName: updated.deploymentGroupName,
-      name: updated.row.name,
-      changes: { ...changes, ...(url !== undefined && { urlOrigin: urlOrigin(url) }) },
+  return deps.db.transaction(
+    () => {
+      const { row } = loadWebhook(deps.db, input.webhookId);
+      if (input.name !== undefined) assertNameFree(deps.db, row.deploymentGroupId, input.name, row.id);
+      const secret = input.rotateSecret ? generateSecret(WEBHOOK_SECRET_PREFIX) : null;
+      deps.db
+        .update(webhookTargets)
+        .set({
+          ...(input.name !== undefined && { name: input.name }),
+          ...(input.url !== undefined && { url: input.url }),
+          ...(input.events !== undefined && { events: input.events }),
+          ...(input.format !== undefined && { format: input.format }),
+          ...(input.enabled !== undefined && { enabled: input.enabled }),
+          ...(secret !== null && { secret }),
+          updatedAt: now,
+        })
+        .where(eq(webhookTargets.id, row.id))
+        .run();
+      const updated = loadWebhook(deps.db, row.id);
+      const { webhookId: _id, url, ...changes } = input;
+      recordAudit(
+        deps.db,
+        who,
+        {
+          action: "webhooks.update",
+          resourceType: "webhook",
+          resourceId: row.id,
+          details: {
+            applicationName: updated.applicationName,
+            deploymentGroupName: updated.deploymentGroupName,
+            name: updated.row.name,
+            changes: { ...changes, ...(url !== undefined && { urlOrigin: urlOrigin(url) }) },
+          },
+        },
+        now,
+      );
+      return { webhook: describeWebhook(updated), secret };
     },
-  }, now);
-  return { webhook: describeWebhook(updated), secret };
+    { behavior: "immediate" },
+  );
 }
 
 /** Deletes a webhook and its delivery history. */
 export function deleteWebhook(deps: Deps, who: AuditActor, webhookId: string): { webhookId: string } {
-  const found = loadWebhook(deps.db, webhookId);
-  deps.db.delete(webhookTargets).where(eq(webhookTargets.id, webhookId)).run();
-  recordAudit(deps.db, who, {
-    action: "webhooks.delete",
-    resourceType: "webhook",
-    resourceId: webhookId,
-    details: { applicationName: found.applicationName, deploymentGroupName: found.deploymentGroupName, name: found.row.name },
-  }, deps.now());
-  return { webhookId };
+  return deps.db.transaction(
+    () => {
+      const found = loadWebhook(deps.db, webhookId);
+      deps.db.delete(webhookTargets).where(eq(webhookTargets.id, webhookId)).run();
+      recordAudit(
+        deps.db,
+        who,
+        {
+          action: "webhooks.delete",
+          resourceType: "webhook",
+          resourceId: webhookId,
+          details: { applicationName: found.applicationName, deploymentGroupName: found.deploymentGroupName, name: found.row.name },
+        },
+        deps.now(),
+      );
+      return { webhookId };
+    },
+    { behavior: "immediate" },
+  );
 }
 
 const deliveryColumns = {
@@ -216,29 +249,40 @@ export function listWebhookDeliveries(db: Db, input: z.output<typeof listDeliver
 /** Sends a delivery again as a new delivery with the same body (signed afresh at send time). */
 export function redeliverWebhookDelivery(deps: Deps, who: AuditActor, deliveryId: string): WebhookDeliveryView {
   const now = deps.now();
-  const original = deps.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId)).get();
-  if (!original) throw notFound(`Delivery ${deliveryId}`);
-  const id = randomUUID();
-  deps.db
-    .insert(webhookDeliveries)
-    .values({
-      id,
-      webhookId: original.webhookId,
-      eventType: original.eventType,
-      deploymentId: original.deploymentId,
-      targetId: original.targetId,
-      body: original.body,
-      status: "pending",
-      nextAttemptAt: now,
-      createdAt: now,
-    })
-    .run();
-  recordAudit(deps.db, who, {
-    action: "webhooks.redeliver",
-    resourceType: "webhook",
-    resourceId: original.webhookId,
-    details: { deliveryId, newDeliveryId: id, eventType: original.eventType, deploymentId: original.deploymentId },
-  }, now);
+  const id = deps.db.transaction(
+    () => {
+      const original = deps.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, deliveryId)).get();
+      if (!original) throw notFound(`Delivery ${deliveryId}`);
+      const newId = randomUUID();
+      deps.db
+        .insert(webhookDeliveries)
+        .values({
+          id: newId,
+          webhookId: original.webhookId,
+          eventType: original.eventType,
+          deploymentId: original.deploymentId,
+          targetId: original.targetId,
+          body: original.body,
+          status: "pending",
+          nextAttemptAt: now,
+          createdAt: now,
+        })
+        .run();
+      recordAudit(
+        deps.db,
+        who,
+        {
+          action: "webhooks.redeliver",
+          resourceType: "webhook",
+          resourceId: original.webhookId,
+          details: { deliveryId, newDeliveryId: newId, eventType: original.eventType, deploymentId: original.deploymentId },
+        },
+        now,
+      );
+      return newId;
+    },
+    { behavior: "immediate" },
+  );
   deps.services.notifier.wake();
   const { seq: _seq, ...view } = deps.db.select(deliveryColumns).from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()!;
   return view;

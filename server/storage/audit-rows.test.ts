@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Principal } from "../auth/principal";
 import { ScriptedAgents, seedDeploymentGroup, startTestOrchestrator, waitFor, type SeededGroup } from "../test/deployment-fixtures";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
-import { applications, auditLog, deploymentConfigs, deploymentGroups, deployments, hosts } from "./schema";
+import { apiTokens, applications, auditLog, deploymentConfigs, deploymentGroups, deployments, enrollmentTokens, hosts, users, webhookTargets } from "./schema";
 
 let deps: ReturnType<typeof createTestDeps>;
 let agents: ScriptedAgents;
@@ -52,6 +52,26 @@ describe("a change whose audit row cannot be written", () => {
       "creating a deployment leaves no deployment",
       () => callerFor(deps, admin).deployments.create(scheduled()),
       () => deps.db.select().from(deployments).get(),
+    ],
+    [
+      "creating a user leaves no user",
+      () => callerFor(deps, admin).users.create({ email: "new@example.com", role: "viewer", password: "a long and unusual passphrase" }),
+      () => deps.db.select().from(users).where(eq(users.email, "new@example.com")).get(),
+    ],
+    ["creating an API token leaves no token", () => callerFor(deps, admin).apiTokens.create({ name: "ci" }), () => deps.db.select().from(apiTokens).get()],
+    ["creating an enrollment token leaves no token", () => callerFor(deps, admin).enrollmentTokens.create({ name: "fleet" }), () => deps.db.select().from(enrollmentTokens).get()],
+    [
+      "creating a webhook leaves no webhook",
+      () =>
+        callerFor(deps, admin).webhooks.create({
+          applicationName: g.applicationName,
+          deploymentGroupName: g.deploymentGroupName,
+          name: "ops",
+          url: "https://example.com/hook",
+          events: ["DeploymentStart"],
+          format: "json",
+        }),
+      () => deps.db.select().from(webhookTargets).get(),
     ],
   ])("%s", async (_sentence, change, leftover) => {
     breakAuditLog();

@@ -23,9 +23,13 @@ export function recordAudit(db: DbWriter, who: AuditActor, entry: AuditEntry, at
  * neither (a failed audit write undoes the change). `change` must be synchronous.
  */
 export function recordAuditedChange<T>(db: Db, who: AuditActor, at: number, change: () => T, describe: (result: T) => AuditEntry): T {
-  return db.transaction(() => {
-    const result = change();
-    recordAudit(db, who, describe(result), at);
-    return result;
-  });
+  // Immediate: the write lock is taken before the change reads, as every audited change writes.
+  return db.transaction(
+    () => {
+      const result = change();
+      recordAudit(db, who, describe(result), at);
+      return result;
+    },
+    { behavior: "immediate" },
+  );
 }

@@ -1,5 +1,5 @@
-import { createApiToken, listApiTokens, revokeApiToken } from "../../auth/api-tokens";
-import { recordAudit } from "../../storage/audit-rows";
+import { apiTokenCommands } from "../../auth/account-commands";
+import { listApiTokens } from "../../auth/api-tokens";
 import { createApiTokenInputSchema, idInputSchema, listApiTokensInputSchema } from "../../contracts/accounts";
 import { DomainError } from "../../domain-errors";
 import { router, viewerProcedure } from "../init";
@@ -11,25 +11,6 @@ export const apiTokensRouter = router({
     return listApiTokens(ctx.db, input?.all ? null : ctx.principal.userId);
   }),
 
-  create: viewerProcedure.input(createApiTokenInputSchema).mutation(({ ctx, input }) => {
-    const created = createApiToken(ctx.db, ctx.principal, input, ctx.now());
-    recordAudit(
-      ctx.db,
-      ctx,
-      { action: "apiTokens.create", resourceType: "apiToken", resourceId: created.id, details: { name: created.name, prefix: created.prefix, role: created.role, expiresAt: created.expiresAt } },
-      ctx.now(),
-    );
-    return created;
-  }),
-
-  revoke: viewerProcedure.input(idInputSchema).mutation(({ ctx, input }) => {
-    const token = revokeApiToken(ctx.db, ctx.principal, input.id, ctx.now());
-    recordAudit(
-      ctx.db,
-      ctx,
-      { action: "apiTokens.revoke", resourceType: "apiToken", resourceId: token.id, details: { name: token.name, prefix: token.prefix, owner: token.userEmail } },
-      ctx.now(),
-    );
-    return token;
-  }),
+  create: viewerProcedure.input(createApiTokenInputSchema).mutation(({ ctx, input }) => apiTokenCommands.create(ctx, ctx, input)),
+  revoke: viewerProcedure.input(idInputSchema).mutation(({ ctx, input }) => apiTokenCommands.revoke(ctx, ctx, input.id)),
 });

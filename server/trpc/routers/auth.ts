@@ -1,4 +1,4 @@
-import { recordAudit } from "../../storage/audit-rows";
+import { recordAudit, recordAuditedChange } from "../../storage/audit-rows";
 import { clearedSessionCookie, createSession, deleteSession, sessionCookie } from "../../auth/sessions";
 import { changeOwnPassword, createUser, getUser, hasAnyUser, toCurrentUser, verifyCredentials } from "../../auth/users";
 import { changePasswordInputSchema, setupInputSchema, signInInputSchema, type CurrentUser, type UserSummary } from "../../contracts/accounts";
@@ -7,8 +7,16 @@ import { publicProcedure, router, viewerProcedure, type TrpcContext } from "../i
 
 const WRONG_CREDENTIALS = "Wrong email or password";
 
+/** Signs the user in: the session and its audit row in one transaction, then the cookie. */
 function startSession(ctx: TrpcContext, user: UserSummary): void {
-  const { secret } = createSession(ctx.db, ctx.env, { userId: user.id, ip: ctx.ip }, ctx.now());
+  const at = ctx.now();
+  const { secret } = recordAuditedChange(
+    ctx.db,
+    { principal: null, ip: ctx.ip, actor: user.email },
+    at,
+    () => createSession(ctx.db, ctx.env, { userId: user.id, ip: ctx.ip }, at),
+    () => ({ action: "auth.signIn", resourceType: "user", resourceId: user.id }),
+  );
   ctx.setHeader?.("Set-Cookie", sessionCookie(ctx.env, secret));
 }
 
@@ -19,9 +27,17 @@ export const authRouter = router({
   })),
 
   setup: publicProcedure.input(setupInputSchema).mutation(async ({ ctx, input }) => {
-    const user = await createUser(ctx.db, { ...input, role: "admin" }, ctx.now(), { onlyIfFirst: true });
-    startSession(ctx, user);
-    recordAudit(ctx.db, { principal: null, ip: ctx.ip, actor: user.email }, { action: "auth.setup", resourceType: "user", resourceId: user.id }, ctx.now());
+    const at = ctx.now();
+    let secret = "";
+    // The first admin, their session and the audit row are stored together or not at all.
+    const user = await createUser(ctx.db, { ...input, role: "admin" }, at, {
+      onlyIfFirst: true,
+      alsoWrite: ({ id, email }) => {
+        secret = createSession(ctx.db, ctx.env, { userId: id, ip: ctx.ip }, at).secret;
+        recordAudit(ctx.db, { principal: null, ip: ctx.ip, actor: email }, { action: "auth.setup", resourceType: "user", resourceId: id }, at);
+      },
+    });
+    ctx.setHeader?.("Set-Cookie", sessionCookie(ctx.env, secret));
     return toCurrentUser(user);
   }),
 
@@ -45,14 +61,19 @@ export const authRouter = router({
     }
     await limiter.recordSuccess(input.email, ctx.ip);
     startSession(ctx, user);
-    recordAudit(ctx.db, { principal: null, ip: ctx.ip, actor: user.email }, { action: "auth.signIn", resourceType: "user", resourceId: user.id }, ctx.now());
     return toCurrentUser(user);
   }),
 
   signOut: viewerProcedure.mutation(({ ctx }) => {
-    if (ctx.principal.via === "session") deleteSession(ctx.db, ctx.principal.credentialId);
+    const { principal } = ctx;
+    recordAuditedChange(
+      ctx.db,
+      ctx,
+      ctx.now(),
+      () => principal.via === "session" && deleteSession(ctx.db, principal.credentialId),
+      () => ({ action: "auth.signOut", resourceType: "user", resourceId: principal.userId }),
+    );
     ctx.setHeader?.("Set-Cookie", clearedSessionCookie(ctx.env));
-    recordAudit(ctx.db, ctx, { action: "auth.signOut", resourceType: "user", resourceId: ctx.principal.userId }, ctx.now());
     return { ok: true as const };
   }),
 
@@ -60,9 +81,11 @@ export const authRouter = router({
     const limiter = ctx.services.signInLimiter;
     await limiter.reserveAttempt(ctx.principal.email, ctx.ip);
     const keep = ctx.principal.via === "session" ? ctx.principal.credentialId : undefined;
-    await changeOwnPassword(ctx.db, ctx.principal.userId, input, ctx.now(), keep);
+    const at = ctx.now();
+    await changeOwnPassword(ctx.db, ctx.principal.userId, input, at, keep, () =>
+      recordAudit(ctx.db, ctx, { action: "auth.changePassword", resourceType: "user", resourceId: ctx.principal.userId }, at),
+    );
     await limiter.recordSuccess(ctx.principal.email, ctx.ip);
-    recordAudit(ctx.db, ctx, { action: "auth.changePassword", resourceType: "user", resourceId: ctx.principal.userId }, ctx.now());
     return { ok: true as const };
   }),
 });
