@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import type { z } from "zod";
 import { createApiToken } from "./auth/api-tokens";
 import type { AuditActor, AuditEntry } from "./orchestrator/ports";
-import { recordAudit } from "./storage/audit-rows";
+import { recordAudit, recordAuditedChange } from "./storage/audit-rows";
 import { createEnrollmentToken } from "./auth/enrollment-tokens";
 import { createUser, findUserByEmail, setPassword } from "./auth/users";
 import { createApiTokenInputSchema, createEnrollmentTokenInputSchema, createUserInputSchema, emailSchema, resetPasswordInputSchema } from "./contracts/accounts";
@@ -78,8 +78,9 @@ function buildProgram(openDb: () => Db, print: (line: string) => void): Command 
     .action(async (opts: { email: string; password: string; role: string; name?: string }) => {
       const input = parseWith(createUserInputSchema, opts);
       const db = openDb();
-      const user = await createUser(db, input, Date.now());
-      audit(db, { action: "users.create", resourceType: "user", resourceId: user.id, details: { email: user.email, role: user.role } });
+      const user = await createUser(db, input, Date.now(), {
+        alsoWrite: (created) => audit(db, { action: "users.create", resourceType: "user", resourceId: created.id, details: { email: created.email, role: input.role } }),
+      });
       print(`Created ${user.role} ${user.email} (id ${user.id})`);
       print("OK");
     });
@@ -93,8 +94,7 @@ function buildProgram(openDb: () => Db, print: (line: string) => void): Command 
       const { password } = parseWith(resetPasswordInputSchema.pick({ password: true }), opts);
       const db = openDb();
       const user = userByEmail(db, opts.email);
-      await setPassword(db, user.id, password, Date.now());
-      audit(db, { action: "users.resetPassword", resourceType: "user", resourceId: user.id });
+      await setPassword(db, user.id, password, Date.now(), undefined, () => audit(db, { action: "users.resetPassword", resourceType: "user", resourceId: user.id }));
       print(`Password reset for ${user.email}; their sessions were ended`);
       print("OK");
     });
@@ -111,13 +111,18 @@ function buildProgram(openDb: () => Db, print: (line: string) => void): Command 
       const db = openDb();
       const user = userByEmail(db, opts.email);
       if (user.disabled) throw new CliError(`${user.email} is disabled; a token of theirs would not work`);
-      const created = createApiToken(db, { userId: user.id, role: user.role }, input, Date.now());
-      audit(db, {
-        action: "apiTokens.create",
-        resourceType: "apiToken",
-        resourceId: created.id,
-        details: { owner: user.email, name: created.name, prefix: created.prefix, role: created.role, expiresAt: created.expiresAt },
-      });
+      const created = recordAuditedChange(
+        db,
+        CLI_ACTOR,
+        Date.now(),
+        () => createApiToken(db, { userId: user.id, role: user.role }, input, Date.now()),
+        (created) => ({
+          action: "apiTokens.create",
+          resourceType: "apiToken",
+          resourceId: created.id,
+          details: { owner: user.email, name: created.name, prefix: created.prefix, role: created.role, expiresAt: created.expiresAt },
+        }),
+      );
       const expires = created.expiresAt === null ? "never expires" : `expires ${new Date(created.expiresAt).toISOString()}`;
       print(`API token "${created.name}" for ${user.email} (${created.role}, ${expires}); it is shown only once:`);
       print(created.token);
@@ -137,13 +142,18 @@ function buildProgram(openDb: () => Db, print: (line: string) => void): Command 
         maxUses: opts.maxUses === "unlimited" ? null : opts.maxUses,
       });
       const db = openDb();
-      const created = createEnrollmentToken(db, { ...input, createdBy: null }, Date.now());
-      audit(db, {
-        action: "enrollmentTokens.create",
-        resourceType: "enrollmentToken",
-        resourceId: created.id,
-        details: { name: created.name, prefix: created.prefix, expiresAt: created.expiresAt, maxUses: created.maxUses, tags: created.tags },
-      });
+      const created = recordAuditedChange(
+        db,
+        CLI_ACTOR,
+        Date.now(),
+        () => createEnrollmentToken(db, { ...input, createdBy: null }, Date.now()),
+        (created) => ({
+          action: "enrollmentTokens.create",
+          resourceType: "enrollmentToken",
+          resourceId: created.id,
+          details: { name: created.name, prefix: created.prefix, expiresAt: created.expiresAt, maxUses: created.maxUses, tags: created.tags },
+        }),
+      );
       const uses = created.maxUses === null ? "unlimited uses" : created.maxUses === 1 ? "single use" : `${created.maxUses} uses`;
       const expires = created.expiresAt === null ? "never expires" : `expires ${new Date(created.expiresAt).toISOString()}`;
       print(`Enrollment token${created.name ? ` "${created.name}"` : ""} (${uses}, ${expires}); it is shown only once:`);

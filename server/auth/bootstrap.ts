@@ -9,13 +9,17 @@ export async function bootstrapAdminFromEnv(deps: Deps, log: (line: string) => v
   const password = deps.env.LANDLINE_ADMIN_PASSWORD;
   if (!email || !password || hasAnyUser(deps.db)) return;
   try {
-    const user = await createUser(deps.db, { email, password, role: "admin" }, deps.now(), { onlyIfFirst: true });
-    recordAudit(
-      deps.db,
-      { principal: null, ip: null },
-      { action: "users.create", resourceType: "user", resourceId: user.id, details: { email: user.email, role: user.role, source: "LANDLINE_ADMIN_EMAIL" } },
-      deps.now(),
-    );
+    const at = deps.now();
+    const user = await createUser(deps.db, { email, password, role: "admin" }, at, {
+      onlyIfFirst: true,
+      alsoWrite: (created) =>
+        recordAudit(
+          deps.db,
+          { principal: null, ip: null },
+          { action: "users.create", resourceType: "user", resourceId: created.id, details: { email: created.email, role: "admin", source: "LANDLINE_ADMIN_EMAIL" } },
+          at,
+        ),
+    });
     log(`Created admin ${user.email} from LANDLINE_ADMIN_EMAIL`);
   } catch (err) {
     // Another process created the first user between the check and the insert.

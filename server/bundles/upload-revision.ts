@@ -69,23 +69,27 @@ export async function uploadRevision(
     const stored = commitBundle(env.bundleDir, received.path, sha256);
     let inserted;
     try {
-      inserted = db
-        .insert(revisions)
-        .values({
-          id: revisionId,
-          applicationId,
-          sha256,
-          bundleType,
-          size,
-          description: input.description ?? null,
-          appSpec: inspection.appSpec,
-          bundleRoot: inspection.bundleRoot,
-          appSpecPath: inspection.appSpecPath,
-          uploadedBy: who.principal.userId,
-          createdAt: deps.now(),
-        })
-        .onConflictDoNothing({ target: [revisions.applicationId, revisions.sha256] })
-        .run();
+      inserted = db.transaction(() => {
+        const insert = db
+          .insert(revisions)
+          .values({
+            id: revisionId,
+            applicationId,
+            sha256,
+            bundleType,
+            size,
+            description: input.description ?? null,
+            appSpec: inspection.appSpec,
+            bundleRoot: inspection.bundleRoot,
+            appSpecPath: inspection.appSpecPath,
+            uploadedBy: who.principal.userId,
+            createdAt: deps.now(),
+          })
+          .onConflictDoNothing({ target: [revisions.applicationId, revisions.sha256] })
+          .run();
+        if (insert.changes > 0) audit(deps, who, revisionId, input, result(revisionId), false);
+        return insert;
+      });
     } catch (err) {
       if (!stored.alreadyStored && !isBundleReferenced(deps.db, sha256)) await removeQuietly(stored.path);
       throw err;
@@ -95,7 +99,6 @@ export async function uploadRevision(
       const winner = findExisting(deps, applicationId, sha256)!;
       return { result: result(winner), created: false };
     }
-    audit(deps, who, revisionId, input, result(revisionId), false);
     return { result: result(revisionId), created: true };
   } finally {
     await removeQuietly(received.path);

@@ -85,14 +85,14 @@ export async function handleAgentEnroll(deps: Deps, req: IncomingMessage, res: S
       tx.insert(hosts)
         .values({ id: hostId, name: input.name, tags, credentialHash, facts: input.facts, enrolledAt: now, enrollmentTokenId: token.tokenId })
         .run();
-      return { hostId, credential, tokenId: token.tokenId, tags };
+      recordAudit(
+        tx,
+        { principal: null, ip: clientAddress(deps.env, req), actor: "system" },
+        { action: "hosts.enroll", resourceType: "host", resourceId: hostId, details: { name: input.name, tokenId: token.tokenId, tags } },
+        now,
+      );
+      return { hostId, credential };
     });
-    recordAudit(
-      deps.db,
-      { principal: null, ip: clientAddress(deps.env, req), actor: "system" },
-      { action: "hosts.enroll", resourceType: "host", resourceId: enrolled.hostId, details: { name: input.name, tokenId: enrolled.tokenId, tags: enrolled.tags } },
-      now,
-    );
     const body: EnrollResponse = { hostId: enrolled.hostId, hostName: input.name, credential: enrolled.credential };
     send(res, 200, body);
   } catch (err) {
