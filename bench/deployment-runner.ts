@@ -1,13 +1,12 @@
 import fs from "node:fs";
 import { io, type Socket } from "socket.io-client";
 import type { LandlineClient } from "../server/client";
-import type { CreateDeploymentInput, DeploymentInfo, DeploymentStatus } from "../server/contracts/deployment";
+import { isFinishedDeploymentStatus, type CreateDeploymentInput, type DeploymentInfo, type DeploymentStatus } from "../server/contracts/deployment";
 import { BROWSER_NAMESPACE, liveRooms, type BrowserToServerEvents, type ServerToBrowserEvents } from "../server/contracts/live-updates";
 import type { TagSet } from "../server/contracts/resources";
 import { REVISION_UPLOAD_PATH, type RevisionUploadResult } from "../server/contracts/revision";
 import type { BenchServer } from "./bench-server";
 
-const FINISHED: readonly DeploymentStatus[] = ["Succeeded", "Failed", "Stopped"];
 
 function isConflict(error: unknown): boolean {
   return (error as { data?: { code?: string } }).data?.code === "CONFLICT";
@@ -77,7 +76,7 @@ export async function openDeploymentWatcher(serverUrl: string, apiToken: string,
   const finished = new Map<string, Finish>();
   const waiters = new Map<string, (f: Finish) => void>();
   const settle = (deploymentId: string, status: DeploymentStatus) => {
-    if (!FINISHED.includes(status) || finished.has(deploymentId)) return;
+    if (!isFinishedDeploymentStatus(status) || finished.has(deploymentId)) return;
     const f = { status, at: performance.now() };
     finished.set(deploymentId, f);
     waiters.get(deploymentId)?.(f);

@@ -4,13 +4,13 @@ import { proxyAgentFor } from "../agent/proxy";
 import { BROWSER_NAMESPACE, liveRooms, type BrowserToServerEvents, type ServerToBrowserEvents } from "../server/contracts/live-updates";
 import type { LandlineClient } from "../server/client";
 import type { Connection } from "./connection";
+import { finishedDeploymentStatuses } from "../server/contracts/deployment";
 
 export type DeploymentView = Awaited<ReturnType<LandlineClient["deployments"]["get"]["query"]>>;
 export type TargetView = Awaited<ReturnType<LandlineClient["deployments"]["listTargets"]["query"]>>[number];
 export type DeploymentSnapshot = { deployment: DeploymentView; targets: TargetView[] };
 
-const FINISHED = new Set(["Succeeded", "Failed", "Stopped"]);
-export const isFinished = (status: string) => FINISHED.has(status);
+export const isFinished = (status: string) => (finishedDeploymentStatuses as readonly string[]).includes(status);
 
 /** Polling interval while the live socket is down, and the safety-net interval while it is up. */
 const POLL_MS = 1_000;

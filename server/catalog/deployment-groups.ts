@@ -8,7 +8,7 @@ import {
   type DeploymentGroupRef,
   type UpdateDeploymentGroupInput,
 } from "../contracts/catalog";
-import type { DeploymentStatus } from "../contracts/deployment";
+import { finishedDeploymentStatuses, type DeploymentStatus } from "../contracts/deployment";
 import { matchesTagSet } from "../engine/tag-filter";
 import { conflict, DomainError } from "../domain-errors";
 import type { Db, DbWriter } from "../storage/database";
@@ -20,7 +20,7 @@ import { listRegisteredHosts, type SelectedHost } from "../storage/host-selectio
 type DeploymentGroupRow = typeof deploymentGroups.$inferSelect;
 
 /** Attempted: it started, or it finished without starting (no hosts, say). */
-const attemptedStatuses: readonly DeploymentStatus[] = ["InProgress", "Succeeded", "Failed", "Stopped"];
+const attemptedStatuses: readonly DeploymentStatus[] = ["InProgress", ...finishedDeploymentStatuses];
 
 function describeDeploymentGroup(db: DbWriter, applicationName: string, row: DeploymentGroupRow, registeredHosts: SelectedHost[]): DeploymentGroupInfo {
   return {

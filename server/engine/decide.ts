@@ -1,4 +1,4 @@
-import type { DeploymentErrorCode } from "../contracts/deployment";
+import type { DeploymentErrorCode, FinishedDeploymentStatus } from "../contracts/deployment";
 import {
   computeMaxConcurrency,
   computeMinimumHealthyHosts,
@@ -278,7 +278,7 @@ function skipTarget(pass: Pass, t: EngineTarget): void {
   t.lastUpdatedAt = pass.now;
 }
 
-function finish(pass: Pass, status: "Succeeded" | "Failed" | "Stopped", code: DeploymentErrorCode | null, message: string | null): void {
+function finish(pass: Pass, status: FinishedDeploymentStatus, code: DeploymentErrorCode | null, message: string | null): void {
   const { state, now } = pass;
   const d = state.deployment;
   d.status = status;
@@ -291,7 +291,7 @@ function finish(pass: Pass, status: "Succeeded" | "Failed" | "Stopped", code: De
 }
 
 /** Rollbacks never roll back themselves, and a deployment that touched no host has nothing to undo. */
-function rollbackReason(state: EngineState, status: "Succeeded" | "Failed" | "Stopped"): RollbackReason | null {
+function rollbackReason(state: EngineState, status: FinishedDeploymentStatus): RollbackReason | null {
   const d = state.deployment;
   if (d.creator === "codeDeployRollback" || !state.targets.some((t) => t.startedAt !== null)) return null;
   const configured = (event: RollbackReason) => d.autoRollback.enabled && d.autoRollback.events.includes(event);

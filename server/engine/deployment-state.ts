@@ -4,6 +4,7 @@ import type {
   DeploymentOverview,
   DeploymentStatus,
   Diagnostics,
+  FinishedDeploymentStatus,
   LifecycleErrorCode,
   LifecycleEventName,
   LifecycleEventStatus,
@@ -110,7 +111,7 @@ export type RollbackReason = "DEPLOYMENT_FAILURE" | "DEPLOYMENT_STOP_ON_REQUEST"
 export type EngineAction =
   | { type: "runCommand"; hostId: string; targetId: string; commandId: string; lifecycleEvent: LifecycleEventName }
   | { type: "cancelCommand"; hostId: string; commandId: string; reason: string }
-  | { type: "completeDeployment"; status: "Succeeded" | "Failed" | "Stopped" }
+  | { type: "completeDeployment"; status: FinishedDeploymentStatus }
   | { type: "createRollback"; reason: RollbackReason };
 
 export type Decision = { state: EngineState; actions: EngineAction[] };

@@ -6,6 +6,7 @@ import { callerFor, createTestDeps, insertTestUser } from "../test/test-context"
 import { RecordingPublisher, ScriptedAgents, seedDeploymentGroup, startTestOrchestrator, waitFor } from "../test/deployment-fixtures";
 import { createOrchestrator } from "./orchestrator";
 import { createDeploymentStore } from "../storage/deployment-store";
+import { isFinishedDeploymentStatus } from "../contracts/deployment";
 
 type TestDeps = ReturnType<typeof createTestDeps>;
 
@@ -33,7 +34,7 @@ function status(deploymentId: string) {
 }
 
 async function finished(deploymentId: string) {
-  await waitFor(() => ["Succeeded", "Failed", "Stopped"].includes(status(deploymentId).status), 5_000, `${deploymentId} to finish`);
+  await waitFor(() => isFinishedDeploymentStatus(status(deploymentId).status), 5_000, `${deploymentId} to finish`);
   return deployer().deployments.get({ deploymentId });
 }
 

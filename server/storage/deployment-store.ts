@@ -10,6 +10,7 @@ import { requireApplication, requireDeploymentConfig } from "./catalog-rows";
 import type { Db } from "./database";
 import { insertDeployment, newDeploymentId } from "./deployment-insert";
 import { applications, deploymentGroups, deploymentTargets, deployments, hosts, lifecycleEvents, revisions } from "./schema";
+import { finishedDeploymentStatuses } from "../contracts/deployment";
 
 type OwnerRow = Omit<CommandOwner, "commandId" | "stopRequested" | "eventName"> & { commandId: string | null; stopRequestedAt: number | null; eventName: string };
 
@@ -350,7 +351,7 @@ export function createDeploymentStore(db: Db): DeploymentStore {
           and(
             eq(deployments.deploymentGroupId, d.groupId),
             ne(deployments.id, deploymentId),
-            inArray(deployments.status, ["Succeeded", "Failed", "Stopped"]),
+            inArray(deployments.status, [...finishedDeploymentStatuses]),
             inArray(deploymentTargets.status, ["Succeeded", "Failed", "Unknown"]),
           ),
         )

@@ -15,6 +15,7 @@ import type { AppRouter } from "../trpc/router";
 import { seedDeploymentGroup, waitFor, type SeededGroup } from "./deployment-fixtures";
 import { ScriptedAgent, TEST_FACTS } from "./scripted-agent";
 import { spawnServer, type SpawnedServer } from "./spawn-server";
+import { isFinishedDeploymentStatus } from "../contracts/deployment";
 
 /**
  * The real server process (spawnServer) with protocol-level scripted agents on real sockets, driven through
@@ -38,7 +39,7 @@ function enroll(body: unknown): Promise<Response> {
 async function finished(deploymentId: string, timeoutMs = 20_000) {
   let info = await api.deployments.get.query({ deploymentId });
   const deadline = Date.now() + timeoutMs;
-  while (!["Succeeded", "Failed", "Stopped"].includes(info.status)) {
+  while (!isFinishedDeploymentStatus(info.status)) {
     if (Date.now() > deadline) throw new Error(`${deploymentId} is still ${info.status}`);
     await new Promise((r) => setTimeout(r, 100));
     info = await api.deployments.get.query({ deploymentId });

@@ -14,6 +14,7 @@ import { seedPredefinedConfigs } from "../storage/seed";
 import type { AppRouter } from "../trpc/router";
 import { spawnAgent, type SpawnedAgent } from "./spawn-agent";
 import { spawnServer, type SpawnedServer } from "./spawn-server";
+import { isFinishedDeploymentStatus } from "../contracts/deployment";
 
 /** An application and its deployment group, created through the API. */
 export type FleetGroup = { applicationName: string; deploymentGroupName: string };
@@ -133,7 +134,7 @@ export async function startRealFleet(options: RealFleetOptions): Promise<RealFle
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const info = await api.deployments.get.query({ deploymentId });
-        if (["Succeeded", "Failed", "Stopped"].includes(info.status)) return info;
+        if (isFinishedDeploymentStatus(info.status)) return info;
         if (Date.now() > deadline) throw new Error(`${deploymentId} is still ${info.status}`);
         await new Promise((r) => setTimeout(r, 200));
       }

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { activeDeploymentStatuses } from "@/server/contracts/deployment";
+import { activeDeploymentStatuses, finishedDeploymentStatuses } from "@/server/contracts/deployment";
 import { DeploymentList } from "../../_components/deployment-list";
 import { PageHeader, Section } from "../../_components/page-header";
 import { useTRPC } from "../../_lib/trpc";
@@ -36,7 +36,7 @@ export function OverviewView() {
               </Link>
             }
           >
-            <DeploymentList status={["Succeeded", "Failed", "Stopped"]} showApplication pageSize={8} emptyTitle="No finished deployments yet" />
+            <DeploymentList status={[...finishedDeploymentStatuses]} showApplication pageSize={8} emptyTitle="No finished deployments yet" />
           </Section>
         </div>
         <AttentionPanel />

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import type { DeploymentInfo } from "@/server/contracts/deployment";
+import { isFinishedDeploymentStatus, type DeploymentInfo } from "@/server/contracts/deployment";
 import { Button } from "../../../_components/button";
 import { ConfirmDialog, Dialog } from "../../../_components/dialog";
 import { CheckboxField, TextField } from "../../../_components/field";
@@ -16,7 +16,6 @@ import { useTRPC, useTRPCClient } from "../../../_lib/trpc";
 import { downloadLog } from "./download-log";
 
 const ACTIVE = ["Created", "Queued", "InProgress"];
-const FINISHED = ["Succeeded", "Failed", "Stopped"];
 
 export function DeploymentActions({ d }: { d: DeploymentInfo }) {
   const trpc = useTRPC();
@@ -41,7 +40,7 @@ export function DeploymentActions({ d }: { d: DeploymentInfo }) {
 
   const active = ACTIVE.includes(d.status);
   const stopping = active && d.stopRequestedAt !== null;
-  const canRollback = FINISHED.includes(d.status) && !d.rollbackInfo?.rollbackDeploymentId;
+  const canRollback = isFinishedDeploymentStatus(d.status) && !d.rollbackInfo?.rollbackDeploymentId;
   const download = async () => {
     setDownloading(true);
     try {
