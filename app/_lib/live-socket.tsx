@@ -2,7 +2,7 @@
 
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { io, type Socket } from "socket.io-client";
-import { BROWSER_NAMESPACE, type BrowserToServerEvents, type ServerToBrowserEvents } from "@/server/contracts/live-updates";
+import { BROWSER_NAMESPACE, parseLiveUpdate, type BrowserToServerEvents, type LiveUpdates, type ServerToBrowserEvents } from "@/server/contracts/live-updates";
 
 type LiveSocket = Socket<ServerToBrowserEvents, BrowserToServerEvents>;
 export type LiveStatus = "connecting" | "connected" | "reconnecting" | "offline";
@@ -120,8 +120,11 @@ export function useLiveEvent<E extends keyof ServerToBrowserEvents>(event: E, ha
   handlerRef.current = handler;
   useEffect(() => {
     if (!socket) return;
-    const listener = ((...args: Parameters<ServerToBrowserEvents[E]>) =>
-      (handlerRef.current as (...a: Parameters<ServerToBrowserEvents[E]>) => void)(...args)) as never;
+    const listener = ((payload: unknown) => {
+      const update = parseLiveUpdate(event, payload);
+      if (update) (handlerRef.current as (u: LiveUpdates[E]) => void)(update);
+      else console.warn(`Ignored a ${event} update that does not match its schema`);
+    }) as never;
     socket.on(event, listener);
     return () => {
       socket.off(event, listener);

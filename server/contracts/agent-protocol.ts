@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { bundleTypes, fileExistsBehaviors, hostNameSchema, hostTagsSchema } from "./resources";
-import { diagnosticsSchema, inPlaceLifecycleEvents } from "./deployment";
+import { diagnosticsSchema, inPlaceLifecycleEvents, logStreams } from "./deployment";
 
 /**
  * The agent <-> server protocol, spoken over Socket.IO namespace AGENT_NAMESPACE.
@@ -124,7 +124,6 @@ export const eventFinishedSchema = z.object({
 });
 export type EventFinished = z.infer<typeof eventFinishedSchema>;
 
-export const logStreams = ["stdout", "stderr", "system"] as const;
 export const logLineSchema = z.object({
   /** Per-host monotonic sequence number, starting at 1, never reused. */
   seq: z.number().int().positive(),

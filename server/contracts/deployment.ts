@@ -197,6 +197,10 @@ export const deploymentLogsInputSchema = z.object({
 export type DeploymentLogsInput = z.infer<typeof deploymentLogsInputSchema>;
 
 /** One stored log line of a deployment. */
+/** Where a log line came from: a hook's stdout or stderr, or the agent's own system lines. */
+export const logStreams = ["stdout", "stderr", "system"] as const;
+export type LogStream = (typeof logStreams)[number];
+
 export type DeploymentLogLine = {
   /** Server sequence, increasing across the whole deployment; use as afterSeq. */
   seq: number;
@@ -209,7 +213,7 @@ export type DeploymentLogLine = {
   /** Epoch ms when the agent read the line. */
   at: number;
   /** stdout or stderr of a hook, or system for the agent's own lines. */
-  stream: "stdout" | "stderr" | "system";
+  stream: LogStream;
   /** The line, without its newline. */
   text: string;
 };

@@ -6,6 +6,7 @@ import {
   deploymentErrorCodes,
   deploymentStatuses,
   lifecycleEventStatuses,
+  logStreams,
   targetStatuses,
 } from "../contracts/deployment";
 import type { AutoRollbackConfiguration, HostTag, TagSet } from "../contracts/resources";
@@ -262,7 +263,7 @@ export const logLines = sqliteTable(
     /** The agent's per-host seq. */
     hostSeq: integer("host_seq").notNull(),
     at: integer("at").notNull(),
-    stream: text("stream", { enum: ["stdout", "stderr", "system"] }).notNull(),
+    stream: text("stream", { enum: logStreams }).notNull(),
     text: text("text").notNull(),
   },
   (t) => [index("log_target_idx").on(t.targetId, t.id), index("log_deployment_idx").on(t.deploymentId, t.id)],

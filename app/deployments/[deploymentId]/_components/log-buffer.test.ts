@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { LogBuffer, type LogLine } from "./log-buffer";
+import { LogBuffer, type ViewerLogLine } from "./log-buffer";
 
-const line = (seq: number): LogLine => ({ seq, eventName: "AfterInstall", at: seq, stream: "stdout", text: `line ${seq}` });
+const line = (seq: number): ViewerLogLine => ({ seq, eventName: "AfterInstall", at: seq, stream: "stdout", text: `line ${seq}` });
 const lines = (...seqs: number[]) => seqs.map(line);
 const seqsOf = (b: LogBuffer) => b.lines.map((l) => l.seq);
 

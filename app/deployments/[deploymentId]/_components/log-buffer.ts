@@ -1,4 +1,7 @@
-export type LogLine = { seq: number; eventName: string; at: number; stream: "stdout" | "stderr" | "system"; text: string };
+import type { LiveLogLine } from "@/server/contracts/live-updates";
+
+/** A log line as the viewer keeps it: one target's, so without the target id. */
+export type ViewerLogLine = Omit<LiveLogLine, "targetId">;
 
 /**
  * One target's log lines in seq order, each once. Stored pages and live lines race: a live line may arrive
@@ -6,8 +9,8 @@ export type LogLine = { seq: number; eventName: string; at: number; stream: "std
  */
 export class LogBuffer {
   /** Grows in place; callers re-render on the boolean the mutators return. */
-  readonly lines: LogLine[] = [];
-  private held: LogLine[] = [];
+  readonly lines: ViewerLogLine[] = [];
+  private held: ViewerLogLine[] = [];
   private fetching = false;
 
   get lastSeq(): number {
@@ -19,12 +22,12 @@ export class LogBuffer {
   }
 
   /** Stored lines from a page fetched with afterSeq = lastSeq. */
-  appendStored(page: LogLine[]): boolean {
+  appendStored(page: ViewerLogLine[]): boolean {
     return this.append(page);
   }
 
   /** Live lines: applied now, or held while a fetch is running. */
-  receiveLive(lines: LogLine[]): boolean {
+  receiveLive(lines: ViewerLogLine[]): boolean {
     if (this.fetching) {
       this.held.push(...lines);
       return false;
@@ -44,7 +47,7 @@ export class LogBuffer {
     return this.append(held);
   }
 
-  private append(lines: LogLine[]): boolean {
+  private append(lines: ViewerLogLine[]): boolean {
     let added = false;
     for (const l of lines) {
       if (l.seq <= this.lastSeq) continue;

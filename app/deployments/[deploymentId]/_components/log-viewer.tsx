@@ -11,13 +11,13 @@ import { useTRPCClient } from "../../../_lib/trpc";
 import { AnsiText } from "./ansi-text";
 import { downloadLog } from "./download-log";
 import { GrowingScan } from "./growing-scan";
-import { useTargetLog, type LogLine } from "./use-target-log";
+import { useTargetLog, type ViewerLogLine } from "./use-target-log";
 
 const ROW = 20;
 const NO_MATCHES: readonly number[] = [];
 const ERROR_PATTERN = /\b(error|fatal|exception|failed|failure|panic|traceback)\b/i;
 
-function isErrorLine(l: LogLine): boolean {
+function isErrorLine(l: ViewerLogLine): boolean {
   return l.stream === "stderr" || ERROR_PATTERN.test(l.text);
 }
 
@@ -41,7 +41,7 @@ export function LogViewer({ deploymentId, targetId, hostName, eventFilter, onEve
   const q = query.trim().toLowerCase();
   // Scanned once per line, not per render: a render per scrolled frame must not walk 100,000 lines.
   const errorScan = useMemo(() => new GrowingScan(isErrorLine), [lines, eventFilter]);
-  const matchScan = useMemo(() => new GrowingScan((l: LogLine) => l.text.toLowerCase().includes(q)), [lines, eventFilter, q]);
+  const matchScan = useMemo(() => new GrowingScan((l: ViewerLogLine) => l.text.toLowerCase().includes(q)), [lines, eventFilter, q]);
   const matches = q ? matchScan.matchesIn(shown) : NO_MATCHES;
   const matchSet = useMemo(() => new Set(matches), [matches]);
   const currentMatch = matches.length > 0 ? matches[Math.min(matchIndex, matches.length - 1)] : -1;

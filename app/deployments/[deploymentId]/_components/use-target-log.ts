@@ -4,13 +4,13 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { liveRooms } from "@/server/contracts/live-updates";
 import { useLiveEvent, useLiveRoom } from "../../../_lib/live-socket";
 import { useTRPCClient } from "../../../_lib/trpc";
-import { LogBuffer, type LogLine } from "./log-buffer";
+import { LogBuffer, type ViewerLogLine } from "./log-buffer";
 
-export type { LogLine };
+export type { ViewerLogLine };
 
 export type TargetLog = {
   /** All lines so far, oldest first; the same array instance grows, `version` says when. */
-  lines: LogLine[];
+  lines: ViewerLogLine[];
   version: number;
   loading: boolean;
   error: unknown;
