@@ -1,4 +1,5 @@
 import { TRPCClientError } from "@trpc/client";
+import { readApiErrorData } from "../server/contracts/api-errors";
 import { createLandlineClient, type LandlineClient } from "../server/client";
 import { CliError, EXIT } from "./exit-codes";
 import { proxiedFetch } from "./proxied-fetch";
@@ -22,18 +23,11 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
   return { url, token, client: createLandlineClient({ url, token, fetch: proxiedFetch() }) };
 }
 
-type ErrorData = {
-  code?: string;
-  httpStatus?: number;
-  details?: Record<string, unknown> | null;
-  fieldErrors?: { path: string; message: string }[] | null;
-};
-
 /** Turns a tRPC or network failure into a message and exit code a person can act on. */
 export function describeRequestError(err: unknown, url: string): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof TRPCClientError) {
-    const data = (err.data ?? {}) as ErrorData;
+    const data = readApiErrorData(err.data);
     switch (data.code) {
       case "UNAUTHORIZED":
         return new CliError(`The server refused the API token (${err.message}); check --token or LANDLINE_TOKEN`);

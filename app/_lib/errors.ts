@@ -1,17 +1,11 @@
 import { TRPCClientError } from "@trpc/client";
+import { readApiErrorData, type ApiErrorData } from "@/server/contracts/api-errors";
 
 /** A field path (dot-joined, e.g. "onPremisesTagSet.0.1.key") mapped to its message. */
 export type FieldErrors = Record<string, string>;
 
-type ErrorData = {
-  code?: string;
-  httpStatus?: number;
-  fieldErrors?: { path: string; message: string }[] | null;
-  details?: Record<string, unknown> | null;
-};
-
-function errorData(err: unknown): ErrorData | null {
-  if (err instanceof TRPCClientError) return (err.data ?? null) as ErrorData | null;
+function errorData(err: unknown): ApiErrorData | null {
+  if (err instanceof TRPCClientError) return readApiErrorData(err.data);
   return null;
 }
 

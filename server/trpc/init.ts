@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Principal } from "../auth/principal";
+import type { FieldError } from "../contracts/api-errors";
 import { hasRole, type Role } from "../contracts/resources";
 import type { Deps } from "../deps";
 import { DomainError, type DomainErrorKind } from "../domain-errors";
@@ -32,10 +33,7 @@ const t = initTRPC.context<TrpcContext>().create({
         ...shape.data,
         stack: undefined,
         details: cause instanceof DomainError ? (cause.details ?? null) : null,
-        fieldErrors:
-          cause instanceof ZodError
-            ? cause.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }))
-            : null,
+        fieldErrors: cause instanceof ZodError ? cause.issues.map((i): FieldError => ({ path: i.path.map(String).join("."), message: i.message })) : null,
       },
     };
   },
