@@ -9,7 +9,7 @@ import { createApiTokenInputSchema, createEnrollmentTokenInputSchema, createUser
 import type { HostTag } from "./contracts/resources";
 import { DomainError } from "./domain-errors";
 import { EnvError, loadEnv } from "./env";
-import { openDatabase, type Db } from "./storage/database";
+import { closeDatabase, openDatabase, type Db } from "./storage/database";
 import { seedPredefinedConfigs } from "./storage/seed";
 
 /** Thrown for any problem the operator can fix; printed without a stack trace. */
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
       throw err;
     }
   } finally {
-    db?.$client.close();
+    if (db) closeDatabase(db);
   }
 }
 

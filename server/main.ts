@@ -25,7 +25,7 @@ import { AGENT_NAMESPACE } from "./contracts/agent-protocol";
 import { attachAgentNamespace } from "./sockets/agent-namespace";
 import { createSocketAgentGateway, type AgentNamespace } from "./sockets/agent-gateway";
 import { attachBrowserNamespace } from "./sockets/browser-namespace";
-import { openDatabase } from "./storage/database";
+import { closeDatabase, openDatabase } from "./storage/database";
 import { createDeploymentStore } from "./storage/deployment-store";
 import { startWalCheckpointer } from "./storage/wal-checkpointer";
 import { clientAddress } from "./http/client-address";
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     io.close();
     await closeNext().catch(() => {});
     await checkpointer.stop();
-    db.$client.close();
+    closeDatabase(db);
     process.exit(0);
   };
   process.on("SIGTERM", shutdown);

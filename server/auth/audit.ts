@@ -1,12 +1,13 @@
-import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
 import type { AuditLogEntry, AuditLogListInput } from "../contracts/accounts";
 import type { Db } from "../storage/database";
 import { auditLog } from "../storage/schema";
+import { containsIgnoringCase } from "../storage/text-search";
 
 /** Newest first; `nextCursor` is null on the last page. */
 export function listAuditLog(db: Db, filter: AuditLogListInput): { items: AuditLogEntry[]; nextCursor: number | null } {
   const conditions: SQL[] = [];
-  if (filter.actor) conditions.push(sql`instr(lower(${auditLog.actor}), ${filter.actor.toLowerCase()}) > 0`);
+  if (filter.actor) conditions.push(containsIgnoringCase(auditLog.actor, filter.actor));
   if (filter.userId) conditions.push(eq(auditLog.userId, filter.userId));
   if (filter.action) conditions.push(eq(auditLog.action, filter.action));
   if (filter.resourceType) conditions.push(eq(auditLog.resourceType, filter.resourceType));

@@ -6,6 +6,7 @@ import { conflict, DomainError } from "../domain-errors";
 import type { Db, DbWriter } from "../storage/database";
 import { selectHostsForTagSet } from "../storage/host-selection";
 import { deploymentTargets, deployments, hosts } from "../storage/schema";
+import { containsIgnoringCase } from "../storage/text-search";
 
 type HostRow = typeof hosts.$inferSelect;
 
@@ -77,7 +78,7 @@ export function listHosts(db: Db, filter: ListHostsInput = {}): HostInfo[] {
   const rows = db
     .select()
     .from(hosts)
-    .where(and(filter.status ? whereStatus(filter.status) : undefined, search ? sql`instr(lower(${hosts.name}), ${search}) > 0` : undefined))
+    .where(and(filter.status ? whereStatus(filter.status) : undefined, search ? containsIgnoringCase(hosts.name, search) : undefined))
     .orderBy(hosts.name)
     .all();
   const tag = filter.tag;

@@ -1,10 +1,10 @@
 import dns from "node:dns";
-import { and, asc, eq, lt, lte, ne, sql } from "drizzle-orm";
+import { and, asc, eq, lt, lte, ne } from "drizzle-orm";
 import { Agent, fetch as undiciFetch } from "undici";
 import { isForbiddenWebhookAddress } from "../contracts/link-local";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } from "../contracts/webhooks";
 import type { NotifierDeps } from "./notifier";
-import { webhookDeliveries, webhookTargets } from "../storage/schema";
+import { webhookDeliveries, webhookDeliverySeq, webhookTargets } from "../storage/schema";
 import { signWebhookBody } from "./webhook-signature";
 
 export type DeliveryOptions = {
@@ -174,7 +174,7 @@ export function startDeliveryLoop(deps: NotifierDeps, overrides: Partial<Deliver
       .from(webhookDeliveries)
       .innerJoin(webhookTargets, eq(webhookTargets.id, webhookDeliveries.webhookId))
       .where(and(eq(webhookDeliveries.status, "pending"), eq(webhookTargets.enabled, true), lte(webhookDeliveries.nextAttemptAt, deps.now())))
-      .orderBy(asc(webhookDeliveries.createdAt), sql`webhook_deliveries.rowid`)
+      .orderBy(asc(webhookDeliveries.createdAt), webhookDeliverySeq)
       .limit(200)
       .all();
     for (const d of due) {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import type { z } from "zod";
 import type { AuditActor } from "../orchestrator/ports";
 import { recordAudit } from "../storage/audit-rows";
@@ -16,7 +16,7 @@ import type {
 import type { Deps } from "../deps";
 import { conflict, DomainError, notFound } from "../domain-errors";
 import type { Db } from "../storage/database";
-import { applications, deploymentGroups, webhookDeliveries, webhookTargets } from "../storage/schema";
+import { applications, deploymentGroups, webhookDeliveries, webhookDeliverySeq, webhookTargets } from "../storage/schema";
 
 export const WEBHOOK_SECRET_PREFIX = "llw";
 /** "llw_" plus 6 secret characters: enough to tell secrets apart. */
@@ -211,7 +211,7 @@ export function deleteWebhook(deps: Deps, who: AuditActor, webhookId: string): {
 }
 
 const deliveryColumns = {
-  seq: sql<number>`webhook_deliveries.rowid`,
+  seq: webhookDeliverySeq,
   id: webhookDeliveries.id,
   webhookId: webhookDeliveries.webhookId,
   eventType: webhookDeliveries.eventType,
@@ -235,8 +235,8 @@ export function listWebhookDeliveries(db: Db, input: z.output<typeof listDeliver
   const rows = db
     .select(deliveryColumns)
     .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.webhookId, input.webhookId), before === null ? undefined : lt(sql`webhook_deliveries.rowid`, before)))
-    .orderBy(desc(sql`webhook_deliveries.rowid`))
+    .where(and(eq(webhookDeliveries.webhookId, input.webhookId), before === null ? undefined : lt(webhookDeliverySeq, before)))
+    .orderBy(desc(webhookDeliverySeq))
     .limit(input.limit + 1)
     .all();
   const page = rows.slice(0, input.limit);

@@ -13,6 +13,11 @@ export type DbWriter = Pick<Db, "select" | "insert" | "update" | "delete">;
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 
+/** Closes the connection (at shutdown, or after a one-off command). */
+export function closeDatabase(db: Db): void {
+  db.$client.close();
+}
+
 /** Opens (creating if needed) the SQLite file, enables WAL and foreign keys, and applies pending migrations. */
 export function openDatabase(file: string): Db {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });

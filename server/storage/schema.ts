@@ -316,3 +316,6 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => [index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt), index("webhook_deliveries_webhook_idx").on(t.webhookId, t.createdAt)],
 );
+
+/** Delivery insertion order (SQLite's rowid): pages and the delivery queue order by it. A PostgreSQL adapter gives the table an identity column. */
+export const webhookDeliverySeq = sql<number>`webhook_deliveries.rowid`;
