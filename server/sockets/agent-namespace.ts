@@ -69,7 +69,7 @@ export function attachAgentNamespace(io: Server, deps: Deps): void {
       if (!hello.success) return ack({ ok: false, error: `Invalid agent:hello: ${describeIssues(hello.error)}` });
       if (hello.data.protocolVersion !== AGENT_PROTOCOL_VERSION) return ack({ ok: false, error: versionMismatch(hello.data.protocolVersion) });
       deps.db.update(hosts).set({ facts: hello.data.facts, online: true, lastSeenAt: deps.now() }).where(eq(hosts.id, hostId)).run();
-      ack({ ok: true, hostId, hostName, ackedLogSeq: logs.lastLogSeq(hostId) });
+      ack({ ok: true, hostId, hostName, ackedLogSeq: logs.resumeLogSeq(hostId, hello.data.lastLogSeq) });
       deps.services.orchestrator?.reconcileAgent(hostId, hello.data.commands).catch((err: unknown) => console.error("agent hello reconcile failed:", err));
     });
 
@@ -96,7 +96,7 @@ export function attachAgentNamespace(io: Server, deps: Deps): void {
         console.error("storing log lines failed:", err);
         return ack({ ok: false, error: "The server could not store the lines; send them again" });
       }
-      ack({ ackedSeq: appended.ackedSeq });
+      ack(appended.refused ? { ok: false, error: `Refused log:appended: ${appended.refused}` } : { ackedSeq: appended.ackedSeq });
       if (appended.stored > 0) deps.services.metrics?.logLinesIngested(appended.stored);
       for (const [targetId, { deploymentId, lines }] of appended.byTarget) {
         deps.services.live?.publish(liveRooms.targetLogs(targetId), "log:lines", { deploymentId, targetId, lines });

@@ -55,8 +55,8 @@ export function createDeploymentStore(db: Db): DeploymentStore {
     `SELECT DISTINCT h.id, h.online, h.last_seen_at AS lastSeenAt FROM deployment_targets t JOIN hosts h ON h.id = t.host_id WHERE t.deployment_id = ?`,
   );
   const ownerSelect = `SELECT e.command_id AS commandId, d.id AS deploymentId, d.status AS deploymentStatus, d.stop_requested_at AS stopRequestedAt,
-       t.id AS targetId, t.host_id AS hostId, e.name AS eventName, e.status AS eventStatus
-     FROM lifecycle_events e JOIN deployment_targets t ON t.id = e.target_id JOIN deployments d ON d.id = e.deployment_id`;
+       t.id AS targetId, t.host_id AS hostId, h.last_log_seq AS hostLogSeq, e.name AS eventName, e.status AS eventStatus
+     FROM lifecycle_events e JOIN deployment_targets t ON t.id = e.target_id JOIN deployments d ON d.id = e.deployment_id JOIN hosts h ON h.id = t.host_id`;
   const selectCommandOwner = sqlite.prepare<[string], OwnerRow>(`${ownerSelect} WHERE e.command_id = ?`);
   const selectOpenCommands = sqlite.prepare<[string], OwnerRow>(`${ownerSelect} WHERE d.status = 'InProgress' AND t.host_id = ? AND e.status = 'InProgress'`);
   const selectUnacceptedCommands = sqlite.prepare<[], OwnerRow>(`${ownerSelect} WHERE d.status = 'InProgress' AND e.status = 'InProgress' AND e.accepted_at IS NULL`);

@@ -1,0 +1,83 @@
+import fs from "node:fs";
+import path from "node:path";
+import { io } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AGENT_NAMESPACE, AGENT_PROTOCOL_VERSION, type LogLine } from "../contracts/agent-protocol";
+import { startRealFleet, type FleetGroup, type RealFleet } from "./real-fleet";
+import { zipBuffer } from "./test-archives";
+
+/**
+ * One real agent and the real server, with a hostile client that holds the host's credential (read from the
+ * agent's root, as anyone with access to the host could) and speaks the agent protocol with forged numbers.
+ */
+let fleet: RealFleet;
+let group: FleetGroup;
+
+function bundle(script: string): Promise<Buffer> {
+  return zipBuffer([
+    { name: "appspec.yml", body: "version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: scripts/start.sh\n      timeout: 600\n" },
+    { name: "scripts/start.sh", body: `#!/bin/sh\n${script}\n` },
+  ]);
+}
+
+/** Connects as host h1 with its own credential, emits one event and returns the server's reply. */
+async function sendAsHost(event: "log:appended", payload: { lines: LogLine[] }): Promise<unknown> {
+  const { credential } = JSON.parse(fs.readFileSync(path.join(fleet.agents.get("h1")!.rootDir, "credential.json"), "utf8")) as { credential: string };
+  const socket = io(`${fleet.server.url}${AGENT_NAMESPACE}`, { auth: { credential, protocolVersion: AGENT_PROTOCOL_VERSION }, transports: ["websocket"], reconnection: false });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", () => resolve());
+      socket.once("connect_error", reject);
+    });
+    return await socket.timeout(10_000).emitWithAck(event, payload);
+  } finally {
+    socket.close();
+  }
+}
+
+const forgedLine = (seq: number): LogLine => ({ seq, commandId: "forged", at: Date.now(), stream: "stdout", text: "forged" });
+
+async function deploysNormally(marker: string): Promise<void> {
+  const revisionId = await fleet.uploadRevision(group.applicationName, await bundle(`echo "${marker}"`));
+  const id = await fleet.deploy(group, revisionId);
+  expect((await fleet.waitForDeployment(id, 60_000)).status).toBe("Succeeded");
+  const logs = await fleet.api.deployments.logs.query({ deploymentId: id, limit: 5000 });
+  expect(logs.complete).toBe(true);
+  expect(logs.lines.map((l) => l.text)).toContain(marker);
+}
+
+beforeAll(async () => {
+  fleet = await startRealFleet({ hosts: ["h1"], serverEnv: { LANDLINE_AGENT_GRACE_SECONDS: "3" } });
+  group = await fleet.createGroup();
+}, 120_000);
+
+afterAll(async () => {
+  await fleet?.close();
+});
+
+describe("an agent's log numbers the server cannot check", () => {
+  it("refuses a batch whose seq jumps far ahead, and the host keeps deploying with every line stored", async () => {
+    await deploysNormally("before the forged batch");
+    const reply = await sendAsHost("log:appended", { lines: [forgedLine(Number.MAX_SAFE_INTEGER)] });
+    expect(reply).toMatchObject({ ok: false, error: expect.stringMatching(/does not follow the stored seq/) });
+    await deploysNormally("after a jump to 2^53-1");
+  }, 120_000);
+
+  it("refuses a batch that leaves a gap, storing nothing past it", async () => {
+    const reply = await sendAsHost("log:appended", { lines: [forgedLine(1_000_000)] });
+    expect(reply).toMatchObject({ ok: false });
+    await deploysNormally("after a gap");
+  }, 120_000);
+
+  it("stops a deployment whose hook is running while a forged batch arrives", async () => {
+    const revisionId = await fleet.uploadRevision(group.applicationName, await bundle('echo "long hook"; sleep 300'));
+    const id = await fleet.deploy(group, revisionId);
+    await expect
+      .poll(async () => (await fleet.api.deployments.logs.query({ deploymentId: id, limit: 100 })).lines.map((l) => l.text), { timeout: 30_000 })
+      .toContain("long hook");
+    await sendAsHost("log:appended", { lines: [forgedLine(Number.MAX_SAFE_INTEGER)] });
+    await fleet.api.deployments.stop.mutate({ deploymentId: id });
+    expect((await fleet.waitForDeployment(id, 20_000)).status).toBe("Stopped");
+    await deploysNormally("after the stop");
+  }, 120_000);
+});
