@@ -12,6 +12,7 @@ import {
 } from "../contracts/agent-protocol";
 import { liveRooms } from "../contracts/live-updates";
 import type { Deps } from "../deps";
+import { countReplacement } from "../engine/connection-churn";
 import { createLogIngest } from "../storage/log-store";
 import { hosts } from "../storage/schema";
 import { hostRoom, type AgentNamespace } from "./agent-gateway";
@@ -44,6 +45,17 @@ export function attachAgentNamespace(io: Server, deps: Deps): void {
     if (row) deps.services.live?.publish(liveRooms.fleet, "host:updated", { hostId, name: row.name, online, lastSeenAt: at });
   };
 
+  const recordReplacement = (hostId: string) => {
+    const row = deps.db
+      .select({ replacements: hosts.connectionReplacements, lastReplacedAt: hosts.connectionReplacedAt })
+      .from(hosts)
+      .where(eq(hosts.id, hostId))
+      .get();
+    if (!row) return;
+    const churn = countReplacement(row, deps.now());
+    deps.db.update(hosts).set({ connectionReplacements: churn.replacements, connectionReplacedAt: churn.lastReplacedAt }).where(eq(hosts.id, hostId)).run();
+  };
+
   nsp.use((socket, next) => {
     const handshake = agentHandshakeSchema.safeParse(socket.handshake.auth);
     if (!handshake.success) return next(new Error(`Invalid agent handshake: ${describeIssues(handshake.error)}`));
@@ -58,7 +70,13 @@ export function attachAgentNamespace(io: Server, deps: Deps): void {
   nsp.on("connection", (socket) => {
     const { hostId, hostName } = socket.data;
     // The newest connection per host wins: an older one is a stale process or a half-open link.
-    for (const id of nsp.adapter.rooms.get(hostRoom(hostId)) ?? []) if (id !== socket.id) nsp.sockets.get(id)?.disconnect(true);
+    let replaced = 0;
+    for (const id of nsp.adapter.rooms.get(hostRoom(hostId)) ?? []) {
+      if (id === socket.id) continue;
+      nsp.sockets.get(id)?.disconnect(true);
+      replaced++;
+    }
+    if (replaced > 0) recordReplacement(hostId);
     void socket.join(hostRoom(hostId));
     setOnline(hostId, true);
     deps.services.metrics?.agentConnected();

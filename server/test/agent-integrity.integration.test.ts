@@ -1,13 +1,15 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_NAMESPACE, AGENT_PROTOCOL_VERSION, type LogLine } from "../contracts/agent-protocol";
 import { startRealFleet, type FleetGroup, type RealFleet } from "./real-fleet";
+import { spawnAgent } from "./spawn-agent";
 import { zipBuffer } from "./test-archives";
 
 /**
- * One real agent and the real server, with a hostile client that holds the host's credential (read from the
+ * Real agents and the real server, with a hostile client that holds the host's credential (read from the
  * agent's root, as anyone with access to the host could) and speaks the agent protocol with forged numbers.
  */
 let fleet: RealFleet;
@@ -47,7 +49,7 @@ async function deploysNormally(marker: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  fleet = await startRealFleet({ hosts: ["h1"], serverEnv: { LANDLINE_AGENT_GRACE_SECONDS: "3" } });
+  fleet = await startRealFleet({ hosts: ["h1", "h2"], serverEnv: { LANDLINE_AGENT_GRACE_SECONDS: "3" } });
   group = await fleet.createGroup();
 }, 120_000);
 
@@ -79,5 +81,24 @@ describe("an agent's log numbers the server cannot check", () => {
     await fleet.api.deployments.stop.mutate({ deploymentId: id });
     expect((await fleet.waitForDeployment(id, 20_000)).status).toBe("Stopped");
     await deploysNormally("after the stop");
+  }, 120_000);
+});
+
+describe("two agents with one host's credential", () => {
+  it("shows the host's connections replacing each other on hosts.get and hosts.list, and deploys once the copy is gone", async () => {
+    expect((await fleet.api.hosts.get.query({ hostName: "h2" })).connectionChurn).toBeNull();
+    const copyRoot = fs.mkdtempSync(path.join(os.tmpdir(), "landline-agent-copy-"));
+    fs.copyFileSync(path.join(fleet.agents.get("h2")!.rootDir, "credential.json"), path.join(copyRoot, "credential.json"));
+    const copy = await spawnAgent({ serverUrl: fleet.server.url, name: "h2", rootDir: copyRoot, waitForConnection: false });
+    try {
+      await expect.poll(async () => (await fleet.api.hosts.get.query({ hostName: "h2" })).connectionChurn, { timeout: 60_000, interval: 500 }).not.toBeNull();
+      const churn = (await fleet.api.hosts.get.query({ hostName: "h2" })).connectionChurn!;
+      expect(churn.replacements).toBeGreaterThanOrEqual(3);
+      expect((await fleet.api.hosts.list.query({})).find((h) => h.hostName === "h2")?.connectionChurn).toMatchObject({ replacements: expect.any(Number) });
+    } finally {
+      await copy.kill("SIGKILL");
+      fs.rmSync(copyRoot, { recursive: true, force: true });
+    }
+    await deploysNormally("after the second agent left");
   }, 120_000);
 });
