@@ -27,6 +27,7 @@ async function readLastLines(client: LandlineClient, deploymentId: string, targe
       ...(eventName ? { eventName: eventName as never } : {}),
       afterSeq,
       limit: 5000,
+      untilVerdict: true,
     });
     kept = [...kept, ...res.lines.map((l) => l.text)].slice(-tail);
     if (res.lines.length < 5000) return { lines: kept, complete: res.complete };

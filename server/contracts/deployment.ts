@@ -187,6 +187,11 @@ export const deploymentLogsInputSchema = z.object({
   afterSeq: z.number().int().nonnegative().default(0),
   /** Page size, at most 5000 lines. */
   limit: z.number().int().min(1).max(5000).default(1000),
+  /**
+   * Only lines written before each event's verdict: leaves out lines a host sent after the server had already
+   * decided its event (an agent back after AgentLost), so the tail read this way explains the verdict.
+   */
+  untilVerdict: z.boolean().default(false),
 });
 export type DeploymentLogsInput = z.infer<typeof deploymentLogsInputSchema>;
 

@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -5,6 +6,7 @@ import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_NAMESPACE, AGENT_PROTOCOL_VERSION, type LogLine } from "../contracts/agent-protocol";
 import { startRealFleet, type FleetGroup, type RealFleet } from "./real-fleet";
+import { REPO_ROOT } from "./spawn-server";
 import { spawnAgent } from "./spawn-agent";
 import { zipBuffer } from "./test-archives";
 
@@ -15,11 +17,27 @@ import { zipBuffer } from "./test-archives";
 let fleet: RealFleet;
 let group: FleetGroup;
 
-function bundle(script: string): Promise<Buffer> {
+function bundle(script: string, event = "ApplicationStart"): Promise<Buffer> {
   return zipBuffer([
-    { name: "appspec.yml", body: "version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: scripts/start.sh\n      timeout: 600\n" },
-    { name: "scripts/start.sh", body: `#!/bin/sh\n${script}\n` },
+    { name: "appspec.yml", body: `version: 0.0\nos: linux\nhooks:\n  ${event}:\n    - location: scripts/hook.sh\n      timeout: 600\n` },
+    { name: "scripts/hook.sh", body: `#!/bin/sh\n${script}\n` },
   ]);
+}
+
+/** Runs the landline CLI against the fleet's server; resolves with its standard output. */
+function runCli(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [path.join(REPO_ROOT, "bin", "landline.js"), ...args],
+      { cwd: REPO_ROOT, timeout: 60_000, env: { ...process.env, LANDLINE_URL: fleet.server.url, LANDLINE_TOKEN: fleet.apiToken, NO_COLOR: "1" } },
+      (error, stdout, stderr) => (error && !stdout ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+    ),
+  );
+}
+
+async function logTexts(deploymentId: string): Promise<string[]> {
+  return (await fleet.api.deployments.logs.query({ deploymentId, limit: 5000 })).lines.map((l) => l.text);
 }
 
 /** Connects as host h1 with its own credential, emits one event and returns the server's reply. */
@@ -100,5 +118,28 @@ describe("two agents with one host's credential", () => {
       fs.rmSync(copyRoot, { recursive: true, force: true });
     }
     await deploysNormally("after the second agent left");
+  }, 120_000);
+});
+
+describe("a verdict and the lines that arrive after it", () => {
+  it("keeps an agent's late lines out of the tail shown with an AgentLost verdict", async () => {
+    const h1Only = await fleet.createGroup({ hosts: ["h1"] });
+    const revisionId = await fleet.uploadRevision(h1Only.applicationName, await bundle('echo "installing slowly"; sleep 120', "BeforeInstall"));
+    const id = await fleet.deploy(h1Only, revisionId);
+    await expect.poll(() => logTexts(id), { timeout: 30_000 }).toContain("installing slowly");
+    await fleet.agents.get("h1")!.kill("SIGKILL");
+    expect(await fleet.waitForDeployment(id, 30_000)).toMatchObject({ status: "Failed", errorInformation: { code: "AGENT_ISSUE" } });
+    await fleet.startAgent("h1");
+    await expect.poll(async () => (await logTexts(id)).some((t) => t.includes("restarted while BeforeInstall")), { timeout: 30_000 }).toBe(true);
+
+    const report = JSON.parse(await runCli(["--json", "deployments", "get", id])) as { failures: { lifecycleEvent: string; errorCode: string; message: string; lastLines: string[] }[] };
+    expect(report.failures).toHaveLength(1);
+    expect(report.failures[0]).toMatchObject({ lifecycleEvent: "BeforeInstall", errorCode: "AgentLost", message: expect.stringMatching(/lost its connection/) });
+    expect(report.failures[0].lastLines.at(-1)).toBe("installing slowly");
+    expect(report.failures[0].lastLines.join("\n")).not.toMatch(/restarted while/);
+    const human = await runCli(["deployments", "get", id]);
+    expect(human).toContain("installing slowly");
+    expect(human).not.toMatch(/restarted while/);
+    await deploysNormally("after the late lines");
   }, 120_000);
 });

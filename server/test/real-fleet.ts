@@ -35,6 +35,8 @@ export type RealFleet = {
   /** The server now running (a new process after restartServer). */
   readonly server: SpawnedServer;
   api: TRPCClient<AppRouter>;
+  /** The admin API token behind `api`, for the CLI. */
+  apiToken: string;
   agents: Map<string, SpawnedAgent>;
   /** Starts the agent of host `name` (serverUrl defaults to the server's), or restarts it with its root, credential and URL. */
   startAgent: (name: string, options?: { serverUrl?: string }) => Promise<SpawnedAgent>;
@@ -79,6 +81,7 @@ export async function startRealFleet(options: RealFleetOptions): Promise<RealFle
       return server;
     },
     api,
+    apiToken,
     agents,
     async startAgent(name, agentOptions = {}) {
       const previous = agents.get(name);
