@@ -23,6 +23,7 @@ import { startOrchestrator } from "./orchestrator/start";
 import { attachAgentNamespace } from "./sockets/agent-namespace";
 import { attachBrowserNamespace } from "./sockets/browser-namespace";
 import { openDatabase } from "./storage/database";
+import { createStorageHealth } from "./storage/storage-health";
 import { startWalCheckpointer } from "./storage/wal-checkpointer";
 import { clientAddress } from "./http/client-address";
 import { compressResponses } from "./http/compress-responses";
@@ -45,9 +46,11 @@ async function main(): Promise<void> {
   seedPredefinedConfigs(db);
   await removeStaleUploads(env.dataDir);
   const deps: Deps = { db, env, now: () => Date.now(), services: {} };
+  const storageHealth = createStorageHealth(env.dataDir, deps.now);
+  deps.services.storageHealth = storageHealth;
   const metricsRegistry = new Registry();
   collectDefaultMetrics({ register: metricsRegistry });
-  const metrics = createMetrics(metricsRegistry, db);
+  const metrics = createMetrics(metricsRegistry, db, storageHealth, env.dataDir);
   deps.services.metrics = metrics;
   const notifier = createNotifier(deps, { retryDelaysMs: env.LANDLINE_WEBHOOK_RETRY_SECONDS.map((s) => s * 1000) });
   deps.services.notifier = notifier;
@@ -78,7 +81,10 @@ async function main(): Promise<void> {
     if (url === "/metrics" || url.startsWith("/metrics?")) return handleMetrics(deps, metricsRegistry, req, res);
     if (url === "/api/cli/download") return handleCliDownload(deps, req, res);
     if (url === "/healthz") {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
+      const storage = storageHealth.current();
+      res
+        .writeHead(storage ? 503 : 200, { "content-type": "application/json", "cache-control": "no-store" })
+        .end(JSON.stringify(storage ? { ok: false, storage: { ok: false, ...storage } } : { ok: true, storage: { ok: true } }));
       return;
     }
     if (nextHandle) return nextHandle(req, res);
@@ -88,6 +94,7 @@ async function main(): Promise<void> {
   const httpServer = createServer(
     instrumentRequests(metrics, (req, res) => {
       Promise.resolve(route(req, res)).catch((err: unknown) => {
+        storageHealth.recordFailure(err);
         console.error("request failed", req.method, req.url?.split("?")[0], err);
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "Internal server error" }));
         else res.destroy();

@@ -214,6 +214,22 @@ export type DeploymentLogLine = {
 };
 
 /** deployments.get: one deployment as CodeDeploy's DeploymentInfo describes it. Times are epoch ms. */
+/** The server cannot write to its data directory (a full disk, a quota, an I/O failure). */
+export type StorageProblem = {
+  /** SQLITE_FULL, ENOSPC, SQLITE_IOERR_..., EIO and the like. */
+  code: string;
+  /** What is wrong and what to do, for people. */
+  message: string;
+  /** Epoch ms of the first failure in this stretch. */
+  since: number;
+};
+
+/** deployments.get: a deployment, and while it runs, why it may not move. */
+export type DeploymentDetail = DeploymentInfo & {
+  /** Set while the deployment is unfinished and the server cannot store data (its log lines and results wait). */
+  storageProblem: StorageProblem | null;
+};
+
 export type DeploymentInfo = {
   /** d- and 9 upper-case alphanumerics. */
   deploymentId: string;

@@ -8,6 +8,7 @@ import type { Deps } from "../deps";
 import { bundleTooLarge } from "../bundles/bundle-store";
 import { uploadRevision } from "../bundles/upload-revision";
 import { DomainError, type DomainErrorKind } from "../domain-errors";
+import { classifyStorageFailure, isOutOfSpace, readFreeBytes } from "../storage/storage-health";
 import { clientAddress } from "./client-address";
 
 const httpStatuses: Record<DomainErrorKind, number> = {
@@ -19,6 +20,15 @@ const httpStatuses: Record<DomainErrorKind, number> = {
   TOO_LARGE: 413,
   RATE_LIMITED: 429,
 };
+
+/** Space an upload must leave free, so the database can still take log lines and results. */
+const RESERVED_BYTES = 8 * 1024 * 1024;
+
+function notEnoughSpace(bytes: number | null, free: number | null): string {
+  const wanted = bytes === null ? "this bundle" : `a bundle of ${bytes} bytes`;
+  const left = free === null ? "" : ` (${Math.max(free, 0)} bytes free, ${RESERVED_BYTES} kept in reserve)`;
+  return `not enough space: the server cannot store ${wanted}; its data directory is nearly full${left}. Free space on the server and upload again`;
+}
 
 /** Content types an upload may declare; octet-stream (or none) claims no particular archive type. */
 const claimedTypes: Record<string, BundleType | null> = {
@@ -72,6 +82,10 @@ export async function handleRevisionUpload(deps: Deps, req: IncomingMessage, res
   if (Number.isFinite(declaredLength) && declaredLength > deps.env.LANDLINE_MAX_BUNDLE_BYTES) {
     return sendJsonError(req, res, 413, bundleTooLarge(deps.env.LANDLINE_MAX_BUNDLE_BYTES).message);
   }
+  const free = await readFreeBytes(deps.env.dataDir);
+  if (free !== null && (Number.isFinite(declaredLength) ? declaredLength : 0) + RESERVED_BYTES > free) {
+    return sendJsonError(req, res, 507, notEnoughSpace(Number.isFinite(declaredLength) ? declaredLength : null, free));
+  }
 
   try {
     const { result, created } = await uploadRevision(
@@ -85,6 +99,12 @@ export async function handleRevisionUpload(deps: Deps, req: IncomingMessage, res
     if (err instanceof DomainError) {
       const errors = Array.isArray(err.details?.errors) ? (err.details.errors as AppSpecError[]) : [];
       return sendJsonError(req, res, httpStatusOf(err), err.message, errors);
+    }
+    const storageFailure = classifyStorageFailure(err);
+    if (storageFailure) {
+      deps.services.storageHealth?.recordFailure(err);
+      if (isOutOfSpace(storageFailure)) return sendJsonError(req, res, 507, notEnoughSpace(Number.isFinite(declaredLength) ? declaredLength : null, await readFreeBytes(deps.env.dataDir)));
+      return sendJsonError(req, res, 503, `the server cannot store data: writing to its data directory failed (${storageFailure})`);
     }
     // The client went away mid-upload; there is nobody to answer.
     if (req.errored || req.socket.destroyed) return;

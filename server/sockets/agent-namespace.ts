@@ -98,8 +98,9 @@ export function attachAgentNamespace(io: Server, deps: Deps): void {
       const orchestrator = deps.services.orchestrator;
       if (!orchestrator) return ack({ ok: false, error: "The server is starting; send it again" });
       orchestrator.recordEventFinished(hostId, result.data).then(ack, (err: unknown) => {
+        const full = deps.services.storageHealth?.recordFailure(err);
         console.error("recording event:finished failed:", err);
-        ack({ ok: false, error: "The server could not store the result; send it again" });
+        ack({ ok: false, error: full ? "The server cannot store data right now (its disk is full or failing); send it again" : "The server could not store the result; send it again" });
       });
     });
 
@@ -111,9 +112,11 @@ export function attachAgentNamespace(io: Server, deps: Deps): void {
       try {
         appended = logs.append(hostId, batch.data.lines);
       } catch (err) {
+        const full = deps.services.storageHealth?.recordFailure(err);
         console.error("storing log lines failed:", err);
-        return ack({ ok: false, error: "The server could not store the lines; send them again" });
+        return ack({ ok: false, error: full ? "The server cannot store data right now (its disk is full or failing); send the lines again" : "The server could not store the lines; send them again" });
       }
+      if (appended.stored > 0) deps.services.storageHealth?.recordSuccess();
       ack(appended.refused ? { ok: false, error: `Refused log:appended: ${appended.refused}` } : { ackedSeq: appended.ackedSeq });
       if (appended.stored > 0) deps.services.metrics?.logLinesIngested(appended.stored);
       for (const [targetId, { deploymentId, lines }] of appended.byTarget) {
