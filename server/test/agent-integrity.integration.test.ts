@@ -1,12 +1,11 @@
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_NAMESPACE, AGENT_PROTOCOL_VERSION, type LogLine } from "../contracts/agent-protocol";
+import { runCli } from "./run-cli";
 import { startRealFleet, type FleetGroup, type RealFleet } from "./real-fleet";
-import { REPO_ROOT } from "./spawn-server";
 import { spawnAgent } from "./spawn-agent";
 import { zipBuffer } from "./test-archives";
 
@@ -22,18 +21,6 @@ function bundle(script: string, event = "ApplicationStart"): Promise<Buffer> {
     { name: "appspec.yml", body: `version: 0.0\nos: linux\nhooks:\n  ${event}:\n    - location: scripts/hook.sh\n      timeout: 600\n` },
     { name: "scripts/hook.sh", body: `#!/bin/sh\n${script}\n` },
   ]);
-}
-
-/** Runs the landline CLI against the fleet's server; resolves with its standard output. */
-function runCli(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [path.join(REPO_ROOT, "bin", "landline.js"), ...args],
-      { cwd: REPO_ROOT, timeout: 60_000, env: { ...process.env, LANDLINE_URL: fleet.server.url, LANDLINE_TOKEN: fleet.apiToken, NO_COLOR: "1" } },
-      (error, stdout, stderr) => (error && !stdout ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
-    ),
-  );
 }
 
 async function logTexts(deploymentId: string): Promise<string[]> {
@@ -132,12 +119,12 @@ describe("a verdict and the lines that arrive after it", () => {
     await fleet.startAgent("h1");
     await expect.poll(async () => (await logTexts(id)).some((t) => t.includes("restarted while BeforeInstall")), { timeout: 30_000 }).toBe(true);
 
-    const report = JSON.parse(await runCli(["--json", "deployments", "get", id])) as { failures: { lifecycleEvent: string; errorCode: string; message: string; lastLines: string[] }[] };
+    const report = JSON.parse(await runCli(fleet.server.url, fleet.apiToken, ["--json", "deployments", "get", id])) as { failures: { lifecycleEvent: string; errorCode: string; message: string; lastLines: string[] }[] };
     expect(report.failures).toHaveLength(1);
     expect(report.failures[0]).toMatchObject({ lifecycleEvent: "BeforeInstall", errorCode: "AgentLost", message: expect.stringMatching(/lost its connection/) });
     expect(report.failures[0].lastLines.at(-1)).toBe("installing slowly");
     expect(report.failures[0].lastLines.join("\n")).not.toMatch(/restarted while/);
-    const human = await runCli(["deployments", "get", id]);
+    const human = await runCli(fleet.server.url, fleet.apiToken, ["deployments", "get", id]);
     expect(human).toContain("installing slowly");
     expect(human).not.toMatch(/restarted while/);
     await deploysNormally("after the late lines");

@@ -1,10 +1,10 @@
-import { execFileSync, execFile } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./run-cli";
 import { startRealFleet, type FleetGroup, type RealFleet } from "./real-fleet";
-import { REPO_ROOT } from "./spawn-server";
 import { zipBuffer } from "./test-archives";
 
 /**
@@ -77,16 +77,6 @@ async function storageGauge(): Promise<number> {
   return Number(/^landline_storage_failing (\d+)$/m.exec(text)?.[1] ?? NaN);
 }
 
-function runCli(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      [path.join(REPO_ROOT, "bin", "landline.js"), ...args],
-      { cwd: REPO_ROOT, timeout: 60_000, env: { ...process.env, LANDLINE_URL: fleet.server.url, LANDLINE_TOKEN: fleet.apiToken, NO_COLOR: "1" } },
-      (error, stdout, stderr) => (error && !stdout ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
-    ),
-  );
-}
 
 async function deploy(script: string): Promise<string> {
   return fleet.deploy(group, await fleet.uploadRevision(group.applicationName, await bundle(script)));
@@ -127,7 +117,7 @@ describe("a full data directory", () => {
       expect(healthz.status).toBe(503);
       expect(healthz.body).toMatchObject({ ok: false, storage: { ok: false, message: expect.stringMatching(/cannot store data/) } });
       expect(await storageGauge()).toBe(1);
-      expect(await runCli(["deployments", "get", id])).toMatch(/STORAGE: The server cannot store data/);
+      expect(await runCli(fleet.server.url, fleet.apiToken, ["deployments", "get", id])).toMatch(/STORAGE: The server cannot store data/);
 
       const upload = await fetch(`${fleet.server.url}/api/revisions?application=${group.applicationName}`, {
         method: "POST",
