@@ -26,6 +26,8 @@ import { openDatabase } from "./storage/database";
 import { startWalCheckpointer } from "./storage/wal-checkpointer";
 import { clientAddress } from "./http/client-address";
 import { compressResponses } from "./http/compress-responses";
+import { armRequestDeadline, UPLOAD_TIMEOUT_MS } from "./http/request-deadline";
+import { guardTrpcRequests } from "./http/trpc-request-gate";
 import { seedPredefinedConfigs } from "./storage/seed";
 import { appRouter } from "./trpc/router";
 
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
     }),
   });
 
-  const compressedTrpc = compressResponses(trpcHandler);
+  const compressedTrpc = guardTrpcRequests(env, compressResponses(trpcHandler));
 
   let nextHandle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const route = (req: IncomingMessage, res: ServerResponse): Promise<void> | void => {
@@ -86,6 +88,13 @@ async function main(): Promise<void> {
   };
   // The request listener is installed before Socket.IO attaches, so /socket.io/* never reaches Next.
   const httpServer = createServer(
+    {
+      headersTimeout: env.LANDLINE_HEADERS_TIMEOUT_SECONDS * 1000,
+      // The ceiling for every request; each one gets a far shorter body deadline below, which only an authenticated upload extends.
+      requestTimeout: UPLOAD_TIMEOUT_MS,
+      // How often Node checks the two timeouts above; its default of 30 s would let a slow client stay 30 s longer.
+      connectionsCheckingInterval: 1000,
+    },
     instrumentRequests(metrics, (req, res) => {
       Promise.resolve(route(req, res)).catch((err: unknown) => {
         console.error("request failed", req.method, req.url?.split("?")[0], err);
@@ -94,9 +103,9 @@ async function main(): Promise<void> {
       });
     }),
   );
-  // Node's default of 5 minutes to receive a request would cut off large bundle uploads on slow links.
-  httpServer.requestTimeout = 60 * 60 * 1000;
   const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 8 * 1024 * 1024 });
+  // Prepended after Socket.IO took over the request listener, so its polling requests get the deadline too.
+  httpServer.prependListener("request", (req, res) => armRequestDeadline(req, res, env.LANDLINE_BODY_TIMEOUT_SECONDS * 1000));
   deps.services.live = attachBrowserNamespace(io, deps);
   attachAgentNamespace(io, deps);
   const stopOrchestrator = startOrchestrator(deps, io);
