@@ -54,7 +54,15 @@ async function main(): Promise<void> {
   const notifier = createNotifier(deps, { retryDelaysMs: env.LANDLINE_WEBHOOK_RETRY_SECONDS.map((s) => s * 1000) });
   deps.services.notifier = notifier;
   deps.services.signInLimiter = createSignInLimiter();
-  await bootstrapAdminFromEnv(deps);
+  try {
+    await bootstrapAdminFromEnv(deps);
+  } catch (err) {
+    if (err instanceof EnvError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
 
   const trpcHandler = createHTTPHandler({
     router: appRouter,
