@@ -31,6 +31,8 @@ import { guardTrpcRequests } from "./http/trpc-request-gate";
 import { seedPredefinedConfigs } from "./storage/seed";
 import { appRouter } from "./trpc/router";
 
+const REVOCATION_SWEEP_MS = 30_000;
+
 async function main(): Promise<void> {
   let env;
   try {
@@ -114,8 +116,17 @@ async function main(): Promise<void> {
   const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 8 * 1024 * 1024 });
   // Prepended after Socket.IO took over the request listener, so its polling requests get the deadline too.
   httpServer.prependListener("request", (req, res) => armRequestDeadline(req, res, env.LANDLINE_BODY_TIMEOUT_SECONDS * 1000));
-  deps.services.live = attachBrowserNamespace(io, deps);
-  attachAgentNamespace(io, deps);
+  const browserNamespace = attachBrowserNamespace(io, deps);
+  deps.services.live = browserNamespace;
+  const agentNamespace = attachAgentNamespace(io, deps);
+  deps.services.connections = {
+    endRevokedConnections() {
+      browserNamespace.endRevokedConnections();
+      agentNamespace.endRevokedConnections();
+    },
+  };
+  // Catches what no request here revoked: sessions and tokens expiring, and the admin command's changes.
+  const revocationSweep = setInterval(() => deps.services.connections?.endRevokedConnections(), REVOCATION_SWEEP_MS);
   const stopOrchestrator = startOrchestrator(deps, io);
   notifier.start();
 
@@ -144,6 +155,7 @@ async function main(): Promise<void> {
     closing = true;
     stopLocalAgent();
     stopOrchestrator();
+    clearInterval(revocationSweep);
     notifier.stop();
     io.close();
     await closeNext().catch(() => {});

@@ -6,6 +6,7 @@ import { hasRole } from "../contracts/resources";
 import type { Deps } from "../deps";
 import { hasForeignOrigin } from "../http/same-origin";
 import type { LivePublisher } from "./live-publisher";
+import type { RevokedConnections } from "./revoked-connections";
 
 type BrowserSocketData = { principal: Principal; credential: { authorization: string | null; cookie: string | null } };
 type BrowserNamespace = Namespace<BrowserToServerEvents, ServerToBrowserEvents, Record<string, never>, BrowserSocketData>;
@@ -15,9 +16,10 @@ const ROOM_PATTERN = /^(fleet|deployment:d-[A-Z0-9]{9}|logs:[A-Za-z0-9._-]{1,64}
 
 /**
  * The /live namespace: a session cookie (browsers) or handshake.auth.token as an API token (CLIs). Viewers and
- * above may join live rooms; the credential is checked again on every join, so a revoked session stops there.
+ * above may join live rooms; the credential is checked again on every join, and endRevokedConnections ends the
+ * sockets whose session or token no longer works (signed out, revoked, expired, user disabled or deleted).
  */
-export function attachBrowserNamespace(io: Server, deps: Deps): LivePublisher {
+export function attachBrowserNamespace(io: Server, deps: Deps): LivePublisher & RevokedConnections {
   const nsp = io.of(BROWSER_NAMESPACE) as BrowserNamespace;
 
   nsp.use((socket, next) => {
@@ -55,6 +57,13 @@ export function attachBrowserNamespace(io: Server, deps: Deps): LivePublisher {
   return {
     publish(room, event, ...args) {
       nsp.to(room).emit(event, ...args);
+    },
+    endRevokedConnections() {
+      for (const socket of nsp.sockets.values()) {
+        const principal = resolvePrincipal(deps.db, socket.data.credential, deps.now(), parseCookie);
+        if (principal && hasRole(principal.role, "viewer")) socket.data.principal = principal;
+        else socket.disconnect(true);
+      }
     },
   };
 }
