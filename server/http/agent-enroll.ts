@@ -9,7 +9,7 @@ import type { HostTag } from "../contracts/resources";
 import type { Deps } from "../deps";
 import { hosts } from "../storage/schema";
 import { clientAddress } from "./client-address";
-import { BodyTooLargeError, readRequestBody } from "./request-body";
+import { BodyTooLargeError, closeAfterAnswer, readRequestBody } from "./request-body";
 
 /** An enrollment request is a token, a name, tags and facts: a few KB at most. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -31,9 +31,8 @@ function mergeTags(fromToken: readonly HostTag[], requested: readonly HostTag[])
 }
 
 function send(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
-  // An unread (refused) body is not drained: the connection closes after the answer.
-  const close = req.readableEnded ? {} : { connection: "close" };
-  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", ...close }).end(JSON.stringify(body));
+  if (!req.readableEnded) closeAfterAnswer(req, res);
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
 }
 
 /** POST /api/agent/enroll: exchanges an enrollment token for a host credential. */

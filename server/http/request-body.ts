@@ -1,7 +1,23 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 /** The largest JSON request body any endpoint reads: tRPC calls and agent enrollment are a few KB. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+/** How long a refused body is still read (and thrown away) after the answer, so the client sees the answer. */
+const LINGER_MS = 2_000;
+
+/**
+ * After the answer to a request whose body was not read, closes the connection gracefully: Node discards what
+ * still arrives, the client gets the answer and then end-of-stream, and the socket is destroyed after LINGER_MS.
+ * Destroying it at once would make the kernel reset the connection, and a client still sending would lose the
+ * answer with the reset.
+ */
+export function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+  res.once("finish", () => {
+    req.socket.end();
+    setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+  });
+}
 
 /** The body was larger than the limit; by Content-Length before anything was read, or while reading. */
 export class BodyTooLargeError extends Error {

@@ -6,18 +6,27 @@ import { spawnServer, TEST_ADMIN, type SpawnedServer } from "../test/spawn-serve
 type Reply = { status: number; body: string; closed: boolean };
 
 /**
- * Sends one request over a fresh connection. `bodyChunks` are written one by one, `gapMs` apart, until the server
- * answers; a server that answers early is not sent the rest, as a careful client would not.
+ * Sends one request over a fresh keep-alive connection, as browsers and fetch do. `bodyChunks` are written one by
+ * one, `gapMs` apart, until the server answers; a server that answers early is not sent the rest. `closed` says
+ * whether the server then ended the connection.
  */
 function send(server: SpawnedServer, path: string, options: { method?: string; headers?: Record<string, string>; bodyChunks?: Buffer[]; gapMs?: number }): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${server.url}${path}`, { method: options.method ?? "POST", headers: options.headers, agent: false });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const req = http.request(`${server.url}${path}`, { method: options.method ?? "POST", headers: options.headers, agent });
     let answered = false;
+    let socketClosed = false;
+    req.on("socket", (socket) => socket.once("close", () => (socketClosed = true)));
     req.on("response", (res) => {
       answered = true;
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString(), closed: res.headers.connection === "close" }));
+      res.on("end", async () => {
+        const deadline = Date.now() + 5_000;
+        while (!socketClosed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        agent.destroy();
+        resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString(), closed: socketClosed });
+      });
     });
     req.on("error", (err) => (answered ? undefined : reject(err)));
     const chunks = options.bodyChunks ?? [];
@@ -96,6 +105,7 @@ describe("request bodies are capped (real server)", () => {
     });
     expect(reply.status).toBe(413);
     expect(JSON.parse(reply.body).error.message).toMatch(/larger than 1048576 bytes/);
+    expect(reply.closed).toBe(true);
   });
 
   it("caps the enrollment endpoint's body the same way", async () => {

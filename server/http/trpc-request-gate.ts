@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import type { Env } from "../env";
-import { BodyTooLargeError, MAX_JSON_BODY_BYTES, readRequestBody } from "./request-body";
+import { BodyTooLargeError, closeAfterAnswer, MAX_JSON_BODY_BYTES, readRequestBody } from "./request-body";
 import { crossSiteRefusal } from "./same-origin";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -12,10 +12,7 @@ const httpStatuses = { FORBIDDEN: 403, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA
 function refuse(req: IncomingMessage, res: ServerResponse, code: keyof typeof httpStatuses, message: string): void {
   const httpStatus = httpStatuses[code];
   const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
-  if (!req.readableEnded) {
-    headers.connection = "close";
-    res.once("finish", () => req.socket.destroy());
-  }
+  if (!req.readableEnded) closeAfterAnswer(req, res);
   res.writeHead(httpStatus, headers).end(JSON.stringify({ error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus } } }));
 }
 
