@@ -16,18 +16,27 @@ function isOwnOrigin(env: Env, origin: string, host: string | undefined): boolea
 }
 
 /**
+ * "null" is an opaque origin: a sandboxed frame or data: page (hostile), or a page whose referrer policy is
+ * no-referrer (Landline's own pages set none); Sec-Fetch-Site then tells which.
+ */
+function hasRealOrigin(headers: Headers): headers is Headers & { origin: string } {
+  return headers.origin !== undefined && headers.origin !== "null";
+}
+
+/**
  * The request provably comes from Landline's own pages: its Origin is LANDLINE_PUBLIC_URL's or the request's own
  * host, or (no Origin) the browser says Sec-Fetch-Site: same-origin. Browsers send Origin on every POST.
  */
 export function isSameOriginRequest(env: Env, headers: Headers): boolean {
-  if (headers.origin !== undefined) return isOwnOrigin(env, headers.origin, headers.host);
+  if (hasRealOrigin(headers)) return isOwnOrigin(env, headers.origin, headers.host);
   return headers["sec-fetch-site"] === "same-origin";
 }
 
 /** The request says it comes from another site (a foreign Origin, or Sec-Fetch-Site cross-site or same-site). */
 export function hasForeignOrigin(env: Env, headers: Headers): boolean {
-  if (headers.origin !== undefined) return !isOwnOrigin(env, headers.origin, headers.host);
+  if (hasRealOrigin(headers)) return !isOwnOrigin(env, headers.origin, headers.host);
   const site = headers["sec-fetch-site"];
+  if (headers.origin === "null") return site !== "same-origin";
   return site === "cross-site" || site === "same-site";
 }
 

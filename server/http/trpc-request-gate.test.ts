@@ -149,6 +149,8 @@ describe("cookie-authenticated changes must come from Landline's own pages (real
     ["a form from Landline's own origin is refused as not JSON", { "content-type": "application/x-www-form-urlencoded", origin: "ORIGIN" }, 415],
     ["JSON from Landline's own origin is accepted", { "content-type": "application/json", origin: "ORIGIN" }, 200],
     ["JSON marked Sec-Fetch-Site: same-origin is accepted", { "content-type": "application/json", "sec-fetch-site": "same-origin" }, 200],
+    ["JSON from an opaque origin (a sandboxed frame) is refused", { "content-type": "application/json", origin: "null", "sec-fetch-site": "cross-site" }, 403],
+    ["JSON from an opaque origin marked same-origin is accepted", { "content-type": "application/json", origin: "null", "sec-fetch-site": "same-origin" }, 200],
   ])("%s", async (_name, headers, status) => {
     const cookie = await signIn(server);
     const before = await enrollmentTokenCount(server, cookie);
