@@ -26,6 +26,8 @@ export interface Services {
   notifier: import("./notifications/notifier").Notifier;
   /** Whether the data directory takes writes (server/storage/storage-health.ts). */
   storageHealth: import("./storage/storage-health").StorageHealth;
+  /** Ends socket connections whose session, API token or host was revoked (server/sockets); call after revoking. */
+  connections: import("./sockets/revoked-connections").RevokedConnections;
   /** Prometheus hooks: one call per thing counted (server/metrics). */
   metrics: import("./metrics/metrics").Metrics;
 }

@@ -27,8 +27,12 @@ import { createStorageHealth } from "./storage/storage-health";
 import { startWalCheckpointer } from "./storage/wal-checkpointer";
 import { clientAddress } from "./http/client-address";
 import { compressResponses } from "./http/compress-responses";
+import { armRequestDeadline, UPLOAD_TIMEOUT_MS } from "./http/request-deadline";
+import { guardTrpcRequests } from "./http/trpc-request-gate";
 import { seedPredefinedConfigs } from "./storage/seed";
 import { appRouter } from "./trpc/router";
+
+const REVOCATION_SWEEP_MS = 30_000;
 
 async function main(): Promise<void> {
   let env;
@@ -55,7 +59,15 @@ async function main(): Promise<void> {
   const notifier = createNotifier(deps, { retryDelaysMs: env.LANDLINE_WEBHOOK_RETRY_SECONDS.map((s) => s * 1000) });
   deps.services.notifier = notifier;
   deps.services.signInLimiter = createSignInLimiter();
-  await bootstrapAdminFromEnv(deps);
+  try {
+    await bootstrapAdminFromEnv(deps);
+  } catch (err) {
+    if (err instanceof EnvError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
 
   const trpcHandler = createHTTPHandler({
     router: appRouter,
@@ -68,7 +80,7 @@ async function main(): Promise<void> {
     }),
   });
 
-  const compressedTrpc = compressResponses(trpcHandler);
+  const compressedTrpc = guardTrpcRequests(env, compressResponses(trpcHandler));
 
   let nextHandle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const route = (req: IncomingMessage, res: ServerResponse): Promise<void> | void => {
@@ -92,6 +104,13 @@ async function main(): Promise<void> {
   };
   // The request listener is installed before Socket.IO attaches, so /socket.io/* never reaches Next.
   const httpServer = createServer(
+    {
+      headersTimeout: env.LANDLINE_HEADERS_TIMEOUT_SECONDS * 1000,
+      // The ceiling for every request; each one gets a far shorter body deadline below, which only an authenticated upload extends.
+      requestTimeout: UPLOAD_TIMEOUT_MS,
+      // How often Node checks the two timeouts above; its default of 30 s would let a slow client stay 30 s longer.
+      connectionsCheckingInterval: 1000,
+    },
     instrumentRequests(metrics, (req, res) => {
       Promise.resolve(route(req, res)).catch((err: unknown) => {
         storageHealth.recordFailure(err);
@@ -101,11 +120,20 @@ async function main(): Promise<void> {
       });
     }),
   );
-  // Node's default of 5 minutes to receive a request would cut off large bundle uploads on slow links.
-  httpServer.requestTimeout = 60 * 60 * 1000;
   const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 8 * 1024 * 1024 });
-  deps.services.live = attachBrowserNamespace(io, deps);
-  attachAgentNamespace(io, deps);
+  // Prepended after Socket.IO took over the request listener, so its polling requests get the deadline too.
+  httpServer.prependListener("request", (req, res) => armRequestDeadline(req, res, env.LANDLINE_BODY_TIMEOUT_SECONDS * 1000));
+  const browserNamespace = attachBrowserNamespace(io, deps);
+  deps.services.live = browserNamespace;
+  const agentNamespace = attachAgentNamespace(io, deps);
+  deps.services.connections = {
+    endRevokedConnections() {
+      browserNamespace.endRevokedConnections();
+      agentNamespace.endRevokedConnections();
+    },
+  };
+  // Catches what no request here revoked: sessions and tokens expiring, and the admin command's changes.
+  const revocationSweep = setInterval(() => deps.services.connections?.endRevokedConnections(), REVOCATION_SWEEP_MS);
   const stopOrchestrator = startOrchestrator(deps, io);
   notifier.start();
 
@@ -134,6 +162,7 @@ async function main(): Promise<void> {
     closing = true;
     stopLocalAgent();
     stopOrchestrator();
+    clearInterval(revocationSweep);
     notifier.stop();
     io.close();
     await closeNext().catch(() => {});

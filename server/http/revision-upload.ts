@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseCookie } from "cookie";
-import { resolvePrincipal, type Principal } from "../auth/principal";
+import { resolvePrincipal } from "../auth/principal";
 import type { AppSpecError } from "../contracts/appspec";
 import { hasRole, type BundleType } from "../contracts/resources";
 import { revisionUploadQuerySchema, type RevisionUploadError } from "../contracts/revision";
@@ -10,6 +10,8 @@ import { uploadRevision } from "../bundles/upload-revision";
 import { DomainError, type DomainErrorKind } from "../domain-errors";
 import { classifyStorageFailure, isOutOfSpace, readFreeBytes } from "../storage/storage-health";
 import { clientAddress } from "./client-address";
+import { armRequestDeadline, UPLOAD_TIMEOUT_MS } from "./request-deadline";
+import { isSameOriginRequest } from "./same-origin";
 
 const httpStatuses: Record<DomainErrorKind, number> = {
   INVALID: 400,
@@ -58,7 +60,11 @@ export async function handleRevisionUpload(deps: Deps, req: IncomingMessage, res
   const principal = resolvePrincipal(deps.db, req.headers, deps.now(), parseCookie);
   if (!principal) return sendJsonError(req, res, 401, "sign in or send Authorization: Bearer <API token>", [], { "www-authenticate": "Bearer" });
   if (!hasRole(principal.role, "deployer")) return sendJsonError(req, res, 403, `uploading a revision needs the deployer role; you are ${principal.role}`);
-  if (isCrossSiteSessionRequest(deps, req, principal)) return sendJsonError(req, res, 403, "cross-site uploads are refused");
+  // A bundle is no form a cross-site page can forge, but a browser session must still come from Landline's own pages.
+  if (principal.via === "session" && !isSameOriginRequest(deps.env, req.headers)) {
+    return sendJsonError(req, res, 403, "cross-site uploads are refused: a session upload must carry an Origin header of Landline's own address");
+  }
+  armRequestDeadline(req, res, UPLOAD_TIMEOUT_MS);
 
   const url = new URL(req.url ?? "/", "http://localhost");
   const query = revisionUploadQuerySchema.safeParse(Object.fromEntries(url.searchParams));
@@ -110,21 +116,4 @@ export async function handleRevisionUpload(deps: Deps, req: IncomingMessage, res
     if (req.errored || req.socket.destroyed) return;
     throw err;
   }
-}
-
-/**
- * A browser session may upload only from Landline's own pages: a cross-site page could otherwise make the
- * browser post with the user's cookie. API tokens are not sent by browsers on their own.
- */
-function isCrossSiteSessionRequest(deps: Deps, req: IncomingMessage, principal: Principal): boolean {
-  if (principal.via !== "session") return false;
-  const origin = req.headers.origin;
-  if (!origin) return req.headers["sec-fetch-site"] === "cross-site";
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    return true;
-  }
-  return originHost !== req.headers.host && originHost !== new URL(deps.env.publicUrl).host;
 }

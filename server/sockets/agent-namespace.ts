@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Server } from "socket.io";
 import type { z } from "zod";
 import { resolveHostCredential } from "../auth/host-credentials";
@@ -16,6 +16,7 @@ import { countReplacement } from "../engine/connection-churn";
 import { createLogIngest } from "../storage/log-store";
 import { hosts } from "../storage/schema";
 import { hostRoom, type AgentNamespace } from "./agent-gateway";
+import type { RevokedConnections } from "./revoked-connections";
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -28,14 +29,17 @@ function versionMismatch(version: number): string {
   return `Agent protocol version ${version} is not supported; this server speaks version ${AGENT_PROTOCOL_VERSION}. Install the agent that matches the server`;
 }
 
+const DEREGISTERED = "Unknown, wrong or deregistered host credential; enroll the agent again";
+
 type Ack = (reply: unknown) => void;
 const ackOf = (ack: unknown): Ack => (typeof ack === "function" ? (ack as Ack) : () => {});
 
 /**
  * The /agent namespace: host-credential auth, hello and resume, results and logs. A socket acts for exactly
- * one host (socket.data.hostId) and may only report on commands of that host's targets.
+ * one host (socket.data.hostId) and may only report on commands of that host's targets. A deregistered host's
+ * sockets are ended by endRevokedConnections, and its agent:hello is refused should one slip through.
  */
-export function attachAgentNamespace(io: Server, deps: Deps): void {
+export function attachAgentNamespace(io: Server, deps: Deps): RevokedConnections {
   const nsp = io.of(AGENT_NAMESPACE) as AgentNamespace;
   const logs = createLogIngest(deps.db);
 
@@ -55,13 +59,15 @@ export function attachAgentNamespace(io: Server, deps: Deps): void {
     const churn = countReplacement(row, deps.now());
     deps.db.update(hosts).set({ connectionReplacements: churn.replacements, connectionReplacedAt: churn.lastReplacedAt }).where(eq(hosts.id, hostId)).run();
   };
+  const isRegistered = (hostId: string) =>
+    deps.db.select({ id: hosts.id }).from(hosts).where(and(eq(hosts.id, hostId), isNull(hosts.deregisteredAt))).get() !== undefined;
 
   nsp.use((socket, next) => {
     const handshake = agentHandshakeSchema.safeParse(socket.handshake.auth);
     if (!handshake.success) return next(new Error(`Invalid agent handshake: ${describeIssues(handshake.error)}`));
     if (handshake.data.protocolVersion !== AGENT_PROTOCOL_VERSION) return next(new Error(versionMismatch(handshake.data.protocolVersion)));
     const host = resolveHostCredential(deps.db, handshake.data.credential);
-    if (!host) return next(new Error("Unknown, wrong or deregistered host credential; enroll the agent again"));
+    if (!host) return next(new Error(DEREGISTERED));
     socket.data.hostId = host.hostId;
     socket.data.hostName = host.hostName;
     next();
@@ -86,6 +92,11 @@ export function attachAgentNamespace(io: Server, deps: Deps): void {
       const hello = agentHelloSchema.safeParse(payload);
       if (!hello.success) return ack({ ok: false, error: `Invalid agent:hello: ${describeIssues(hello.error)}` });
       if (hello.data.protocolVersion !== AGENT_PROTOCOL_VERSION) return ack({ ok: false, error: versionMismatch(hello.data.protocolVersion) });
+      if (!isRegistered(hostId)) {
+        ack({ ok: false, error: DEREGISTERED });
+        socket.disconnect(true);
+        return;
+      }
       deps.db.update(hosts).set({ facts: hello.data.facts, online: true, lastSeenAt: deps.now() }).where(eq(hosts.id, hostId)).run();
       ack({ ok: true, hostId, hostName, ackedLogSeq: logs.resumeLogSeq(hostId, hello.data.lastLogSeq) });
       deps.services.orchestrator?.reconcileAgent(hostId, hello.data.commands).catch((err: unknown) => console.error("agent hello reconcile failed:", err));
@@ -131,4 +142,10 @@ export function attachAgentNamespace(io: Server, deps: Deps): void {
       setOnline(hostId, false);
     });
   });
+
+  return {
+    endRevokedConnections() {
+      for (const socket of nsp.sockets.values()) if (!isRegistered(socket.data.hostId)) socket.disconnect(true);
+    },
+  };
 }

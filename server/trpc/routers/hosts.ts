@@ -35,6 +35,7 @@ export const hostsRouter = router({
       resourceId: host.hostId,
       details: { hostName: host.hostName },
     }, now);
+    ctx.services.connections?.endRevokedConnections();
     publishHostUpdated(ctx, host);
     return host;
   }),
