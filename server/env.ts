@@ -24,6 +24,8 @@ const envSchema = z.object({
     .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, "must be comma-separated seconds, e.g. 10,30,60,120")
     .default("10,30,60,120")
     .transform((s) => s.split(",").map(Number)),
+  // "true" refuses webhook receivers on loopback, private and other non-public addresses too, not only link-local.
+  LANDLINE_WEBHOOK_PUBLIC_ONLY: z.enum(["true", "false"]).default("false"),
   // "false" serves only the API, sockets and agent endpoints (integration tests, headless control planes).
   LANDLINE_SERVE_UI: z.enum(["true", "false"]).default("true"),
   // "true" runs one agent beside the server (tagged landline=local) so a first deployment needs no other host.
