@@ -48,7 +48,7 @@ export function AddHostDialog({ open, onClose }: { open: boolean; onClose: () =>
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (parsed.error) return;
-    create.mutate({ name: hostName.trim() ? `host ${hostName.trim()}` : undefined, expiresHours, maxUses: 1, tags: [] });
+    create.mutate({ name: hostName.trim() ? `host ${hostName.trim()}` : undefined, expiresHours, maxUses: 1, tags: parsed.tags });
   };
 
   return (
@@ -81,11 +81,11 @@ export function AddHostDialog({ open, onClose }: { open: boolean; onClose: () =>
           </p>
           <div className="space-y-1.5">
             <h3 className="text-xs font-medium text-muted">Standalone agent (only Node.js needed)</h3>
-            <CopyBlock text={standaloneCommand(origin, created.token, hostName.trim(), parsed.tags)} />
+            <CopyBlock text={standaloneCommand(origin, created.token, hostName.trim())} />
           </div>
           <div className="space-y-1.5">
             <h3 className="text-xs font-medium text-muted">From a Landline checkout</h3>
-            <CopyBlock text={checkoutCommand(origin, created.token, hostName.trim(), parsed.tags)} />
+            <CopyBlock text={checkoutCommand(origin, created.token, hostName.trim())} />
           </div>
           <p className="text-xs text-faint">The host appears in the list as soon as its agent connects.</p>
           <div className="flex justify-end">
