@@ -116,7 +116,7 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
     .exitOverride((error) => process.exit(error.exitCode))
     .parse(argv);
   const options = program.opts<{ server?: string; enroll?: string; enrollFile?: string; enrollStdin?: boolean; name?: string; tags?: HostTag[]; root: string; maxRevisions: number }>();
-  let enrollToken: string | null;
+  let enrollToken: string | null = null;
   try {
     enrollToken = readEnrollToken(options);
   } catch (e) {

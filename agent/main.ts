@@ -44,6 +44,7 @@ async function enrollWithRetry(config: AgentConfig, layout: Layout): Promise<Sto
   for (let attempt = 1; ; attempt++) {
     try {
       const enrolled = await enrollHost(serverUrl, { token: config.enrollToken!, name: config.name, tags: config.tags, facts: collectFacts(layout) });
+      if (enrolled.approval === "pending") log(`${enrolled.hostName} waits for an admin's approval (Hosts page) before it receives any deployment`);
       return { serverUrl, hostId: enrolled.hostId, hostName: enrolled.hostName, credential: enrolled.credential };
     } catch (error) {
       if (error instanceof EnrollmentRefusedError) fail(error.message);

@@ -83,7 +83,7 @@ beforeAll(async () => {
   try {
     const admin = findUserByEmail(db, TEST_ADMIN.email)!;
     token = createApiToken(db, { userId: admin.id, role: admin.role }, { name: "cli tests" }, Date.now()).token;
-    const enroll = createEnrollmentToken(db, { name: "cli tests", expiresHours: 1, maxUses: 1, tags: [], createdBy: null }, Date.now());
+    const enroll = createEnrollmentToken(db, { name: "cli tests", expiresHours: 1, maxUses: 1, tags: [], allowHostTags: true, requireApproval: false, createdBy: null }, Date.now());
     client = createLandlineClient({ url: server.url, token });
     await client.applications.create.mutate({ applicationName: "shop" });
     await client.deploymentGroups.create.mutate({

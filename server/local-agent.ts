@@ -22,7 +22,7 @@ export function startLocalAgent(deps: Deps, serverUrl: string): () => void {
   if (!enrolled) {
     ({ token: enrollToken } = createEnrollmentToken(
       deps.db,
-      { name: "local agent", expiresHours: 1, maxUses: 1, tags: [{ key: "landline", value: "local" }], createdBy: null },
+      { name: "local agent", expiresHours: 1, maxUses: 1, tags: [{ key: "landline", value: "local" }], allowHostTags: false, requireApproval: false, createdBy: null },
       deps.now(),
     ));
     args.push("--enroll-stdin");
