@@ -41,6 +41,32 @@ function runAgentToExit(args: string[]): Promise<{ status: number | null; stderr
   });
 }
 
+/**
+ * Serves a zip of appspec.yml and the given executable scripts from the protocol server; returns the command
+ * spec for one of its lifecycle events (DownloadBundle first).
+ */
+async function serveHookBundle(appspec: string, scripts: Record<string, string>) {
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from(appspec), "appspec.yml");
+  for (const [name, body] of Object.entries(scripts)) zip.addBuffer(Buffer.from(body), name, { mode: 0o100755 });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const c of zip.outputStream as AsyncIterable<Buffer>) chunks.push(c);
+  const body = Buffer.concat(chunks);
+  const sha256 = server.addBundle(body);
+  return (commandId: string, lifecycleEvent: "DownloadBundle" | "ApplicationStart") => ({
+    commandId,
+    lifecycleEvent,
+    deploymentId: `d-${sha256.slice(0, 9).toUpperCase()}`,
+    applicationName: "shop",
+    deploymentGroupName: "prod",
+    deploymentGroupId: "dg-1",
+    revision: { revisionId: `rev-${sha256.slice(0, 8)}`, sha256, bundleType: "zip" as const, size: body.length },
+    fileExistsBehavior: "DISALLOW" as const,
+    defaultHookTimeoutSeconds: 3600,
+  });
+}
+
 describe("the agent program", () => {
   it("enrolls once, stores its credential privately and reuses it after a restart", async () => {
     const agent = await start({ tags: [{ key: "env", value: "prod" }, { key: "role", value: "web" }] });
@@ -104,9 +130,7 @@ describe("the agent program", () => {
   });
 
   it.skipIf(process.getuid?.() !== 0)("keeps its token and credential out of hooks' reach: no LANDLINE_ variables, no token in its command line, no credential for runas users (needs root)", async () => {
-    const zip = new yazl.ZipFile();
     const appspec = ["version: 0.0", "os: linux", "hooks:", "  ApplicationStart:", "    - location: peek.sh", "    - location: peek.sh", "      runas: nobody"].join("\n");
-    zip.addBuffer(Buffer.from(`${appspec}\n`), "appspec.yml");
     const peek = [
       "#!/bin/sh",
       'echo "user=$(id -un)"',
@@ -114,23 +138,7 @@ describe("the agent program", () => {
       "tr '\\0' ' ' < /proc/$PPID/cmdline | sed 's/^/cmdline:/'; echo",
       `cat "${path.join(tmp, "root", "credential.json")}" > /dev/null 2>&1 && echo credential=readable || echo credential=unreadable`,
     ].join("\n");
-    zip.addBuffer(Buffer.from(`${peek}\n`), "peek.sh", { mode: 0o100755 });
-    zip.end();
-    const chunks: Buffer[] = [];
-    for await (const c of zip.outputStream as AsyncIterable<Buffer>) chunks.push(c);
-    const body = Buffer.concat(chunks);
-    const sha256 = server.addBundle(body);
-    const spec = (commandId: string, lifecycleEvent: "DownloadBundle" | "ApplicationStart") => ({
-      commandId,
-      lifecycleEvent,
-      deploymentId: "d-DEPLOY002",
-      applicationName: "shop",
-      deploymentGroupName: "prod",
-      deploymentGroupId: "dg-1",
-      revision: { revisionId: "rev-2", sha256, bundleType: "zip" as const, size: body.length },
-      fileExistsBehavior: "DISALLOW" as const,
-      defaultHookTimeoutSeconds: 3600,
-    });
+    const spec = await serveHookBundle(`${appspec}\n`, { "peek.sh": `${peek}\n` });
 
     fs.chmodSync(tmp, 0o711);
     await start({ enrollVia: "argument", env: { LANDLINE_AGENT_TAGS: "env=prod", LANDLINE_MAX_REVISIONS: "4" } });
@@ -150,24 +158,8 @@ describe("the agent program", () => {
   });
 
   it("after being killed mid-hook, reports the event as FailedAfterRestart and stops the hook's processes", async () => {
-    const zip = new yazl.ZipFile();
-    zip.addBuffer(Buffer.from("version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: start.sh\n"), "appspec.yml");
-    zip.addBuffer(Buffer.from(`#!/bin/sh\necho $$ > "${tmp}/hook.pid"\necho started\nsleep 60\n`), "start.sh", { mode: 0o100755 });
-    zip.end();
-    const chunks: Buffer[] = [];
-    for await (const c of zip.outputStream as AsyncIterable<Buffer>) chunks.push(c);
-    const body = Buffer.concat(chunks);
-    const sha256 = server.addBundle(body);
-    const spec = (commandId: string, lifecycleEvent: "DownloadBundle" | "ApplicationStart") => ({
-      commandId,
-      lifecycleEvent,
-      deploymentId: "d-DEPLOY001",
-      applicationName: "shop",
-      deploymentGroupName: "prod",
-      deploymentGroupId: "dg-1",
-      revision: { revisionId: "rev-1", sha256, bundleType: "zip" as const, size: body.length },
-      fileExistsBehavior: "DISALLOW" as const,
-      defaultHookTimeoutSeconds: 3600,
+    const spec = await serveHookBundle("version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: start.sh\n", {
+      "start.sh": `#!/bin/sh\necho $$ > "${tmp}/hook.pid"\necho started\nsleep 60\n`,
     });
 
     const agent = await start();
