@@ -1,5 +1,5 @@
 import { recordAudit } from "../../auth/audit";
-import { deregisterHost, getHost, listHosts, updateHostTags } from "../../catalog/hosts";
+import { approveHost, deregisterHost, getHost, listHosts, rejectHost, updateHostTags } from "../../catalog/hosts";
 import { hostRefSchema, listHostsInputSchema, updateHostTagsInputSchema, type HostInfo } from "../../contracts/catalog";
 import { liveRooms } from "../../contracts/live-updates";
 import { adminProcedure, deployerProcedure, router, viewerProcedure, type TrpcContext } from "../init";
@@ -22,6 +22,19 @@ export const hostsRouter = router({
       resourceId: host.hostId,
       details: { hostName: host.hostName, previousTags, tags: host.tags },
     }, now);
+    publishHostUpdated(ctx, host);
+    return host;
+  }),
+
+  approve: adminProcedure.input(hostRefSchema).mutation(({ ctx, input }) => {
+    const host = approveHost(ctx.db, ctx, input, ctx.now());
+    publishHostUpdated(ctx, host);
+    return host;
+  }),
+
+  reject: adminProcedure.input(hostRefSchema).mutation(({ ctx, input }) => {
+    const host = rejectHost(ctx.db, ctx, input, ctx.now());
+    ctx.services.connections?.endRevokedConnections();
     publishHostUpdated(ctx, host);
     return host;
   }),
