@@ -5,7 +5,9 @@ import type { Notifier } from "./notifications/notifier";
 import type { DeploymentCommands } from "./orchestrator/deployment-commands";
 import type { Orchestrator } from "./orchestrator/orchestrator";
 import type { LivePublisher } from "./orchestrator/ports";
+import type { RevokedConnections } from "./sockets/revoked-connections";
 import type { Db } from "./storage/database";
+import type { StorageHealth } from "./storage/storage-health";
 
 /**
  * Everything a request handler may reach, built once in main.ts (or in a test).
@@ -32,6 +34,10 @@ export type Services = {
   signInLimiter: SignInLimiter;
   /** Records webhook deliveries for deployment events and runs the delivery loop (server/notifications). */
   notifier: Notifier;
+  /** Whether the data directory takes writes (server/storage/storage-health.ts). */
+  storageHealth: StorageHealth;
+  /** Ends socket connections whose session, API token or host was revoked (server/sockets); call after revoking. */
+  connections: RevokedConnections;
   /** Prometheus hooks: one call per thing counted (server/metrics). */
   metrics: Metrics;
 };

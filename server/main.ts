@@ -24,15 +24,20 @@ import { createOrchestrator } from "./orchestrator/orchestrator";
 import { AGENT_NAMESPACE } from "./contracts/agent-protocol";
 import { attachAgentNamespace } from "./sockets/agent-namespace";
 import { createSocketAgentGateway, type AgentNamespace } from "./sockets/agent-gateway";
+import type { RevokedConnections } from "./sockets/revoked-connections";
 import { attachBrowserNamespace } from "./sockets/browser-namespace";
 import { closeDatabase, openDatabase } from "./storage/database";
 import { createDeploymentStore } from "./storage/deployment-store";
+import { createStorageHealth } from "./storage/storage-health";
 import { startWalCheckpointer } from "./storage/wal-checkpointer";
 import { clientAddress } from "./http/client-address";
 import { compressResponses } from "./http/compress-responses";
+import { armRequestDeadline, UPLOAD_TIMEOUT_MS } from "./http/request-deadline";
+import { guardTrpcRequests } from "./http/trpc-request-gate";
 import { seedPredefinedConfigs } from "./storage/seed";
 import { appRouter } from "./trpc/router";
 
+const REVOCATION_SWEEP_MS = 30_000;
 /** How often the orchestrator checks deadlines, due schedules and unaccepted commands. */
 const ORCHESTRATOR_TICK_MS = 1_000;
 
@@ -52,9 +57,10 @@ async function main(): Promise<void> {
   seedPredefinedConfigs(db);
   await removeStaleUploads(env.dataDir);
   const now = () => Date.now();
+  const storageHealth = createStorageHealth(env.dataDir, now);
   const metricsRegistry = new Registry();
   collectDefaultMetrics({ register: metricsRegistry });
-  const metrics = createMetrics(metricsRegistry, db);
+  const metrics = createMetrics(metricsRegistry, db, storageHealth, env.dataDir);
   const notifier = createNotifier({ db, env, now, metrics }, { retryDelaysMs: env.LANDLINE_WEBHOOK_RETRY_SECONDS.map((s) => s * 1000) });
 
   const trpcHandler = createHTTPHandler({
@@ -68,7 +74,7 @@ async function main(): Promise<void> {
     }),
   });
 
-  const compressedTrpc = compressResponses(trpcHandler);
+  const compressedTrpc = guardTrpcRequests(env, compressResponses(trpcHandler));
 
   let nextHandle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const route = (req: IncomingMessage, res: ServerResponse): Promise<void> | void => {
@@ -81,7 +87,10 @@ async function main(): Promise<void> {
     if (url === "/metrics" || url.startsWith("/metrics?")) return handleMetrics(deps, metricsRegistry, req, res);
     if (url === "/api/cli/download") return handleCliDownload(deps, req, res);
     if (url === "/healthz") {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
+      const storage = storageHealth.current();
+      res
+        .writeHead(storage ? 503 : 200, { "content-type": "application/json", "cache-control": "no-store" })
+        .end(JSON.stringify(storage ? { ok: false, storage: { ok: false, ...storage } } : { ok: true, storage: { ok: true } }));
       return;
     }
     if (nextHandle) return nextHandle(req, res);
@@ -89,33 +98,66 @@ async function main(): Promise<void> {
   };
   // The request listener is installed before Socket.IO attaches, so /socket.io/* never reaches Next.
   const httpServer = createServer(
+    {
+      headersTimeout: env.LANDLINE_HEADERS_TIMEOUT_SECONDS * 1000,
+      // The ceiling for every request; each one gets a far shorter body deadline below, which only an authenticated upload extends.
+      requestTimeout: UPLOAD_TIMEOUT_MS,
+      // How often Node checks the two timeouts above; its default of 30 s would let a slow client stay 30 s longer.
+      connectionsCheckingInterval: 1000,
+    },
     instrumentRequests(metrics, (req, res) => {
       Promise.resolve(route(req, res)).catch((err: unknown) => {
+        storageHealth.recordFailure(err);
         console.error("request failed", req.method, req.url?.split("?")[0], err);
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "Internal server error" }));
         else res.destroy();
       });
     }),
   );
-  // Node's default of 5 minutes to receive a request would cut off large bundle uploads on slow links.
-  httpServer.requestTimeout = 60 * 60 * 1000;
   const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 8 * 1024 * 1024 });
-  const live = attachBrowserNamespace(io, { db, now });
+  // Prepended after Socket.IO took over the request listener, so its polling requests get the deadline too.
+  httpServer.prependListener("request", (req, res) => armRequestDeadline(req, res, env.LANDLINE_BODY_TIMEOUT_SECONDS * 1000));
+  const browserNamespace = attachBrowserNamespace(io, { db, env, now });
   const store = createDeploymentStore(db);
   const orchestrator = createOrchestrator({
     store,
     gateway: createSocketAgentGateway(io.of(AGENT_NAMESPACE) as AgentNamespace),
-    live,
+    live: browserNamespace,
     now,
     limits: { agentGraceMs: env.LANDLINE_AGENT_GRACE_SECONDS * 1000, eventPickupMs: env.LANDLINE_EVENT_PICKUP_SECONDS * 1000 },
     notifier,
     metrics,
-    onError: (err) => console.error("deployment orchestrator:", err),
+    onError: (err) => {
+      storageHealth.recordFailure(err);
+      console.error("deployment orchestrator:", err);
+    },
   });
   const deployments = createDeploymentCommands({ store, orchestrator, notifier, now });
-  const deps: Deps = { db, env, now, services: { live, orchestrator, deployments, signInLimiter: createSignInLimiter(), notifier, metrics } };
-  attachAgentNamespace(io, deps);
-  await bootstrapAdminFromEnv(deps);
+  let agentNamespace: ReturnType<typeof attachAgentNamespace> | null = null;
+  const connections: RevokedConnections = {
+    endRevokedConnections() {
+      browserNamespace.endRevokedConnections();
+      agentNamespace?.endRevokedConnections();
+    },
+  };
+  const deps: Deps = {
+    db,
+    env,
+    now,
+    services: { live: browserNamespace, orchestrator, deployments, signInLimiter: createSignInLimiter(), notifier, storageHealth, connections, metrics },
+  };
+  agentNamespace = attachAgentNamespace(io, deps);
+  try {
+    await bootstrapAdminFromEnv(deps);
+  } catch (err) {
+    if (err instanceof EnvError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  // Catches what no request here revoked: sessions and tokens expiring, and the admin command's changes.
+  const revocationSweep = setInterval(() => connections.endRevokedConnections(), REVOCATION_SWEEP_MS);
   orchestrator.boot();
   const orchestratorTimer = setInterval(() => orchestrator.tick(), ORCHESTRATOR_TICK_MS);
   notifier.start();
@@ -145,6 +187,7 @@ async function main(): Promise<void> {
     closing = true;
     stopLocalAgent();
     clearInterval(orchestratorTimer);
+    clearInterval(revocationSweep);
     notifier.stop();
     io.close();
     await closeNext().catch(() => {});

@@ -8,7 +8,7 @@ import { createEnrollmentToken, revokeEnrollmentToken } from "./enrollment-token
 import type { Principal } from "./principal";
 import { createUser, deleteUser, setPassword, updateUser } from "./users";
 
-type AccountDeps = Pick<Deps, "db" | "now">;
+type AccountDeps = Pick<Deps, "db" | "now" | "services">;
 
 /** users.*: each change and its audit row in one transaction (passwords are hashed before it starts). */
 export const userCommands = {
@@ -19,27 +19,30 @@ export const userCommands = {
     });
   },
 
-  update({ db, now }: AccountDeps, who: AuditActor, input: UpdateUserInput) {
+  update({ db, now, services }: AccountDeps, who: AuditActor, input: UpdateUserInput) {
     const at = now();
     const { id, ...changes } = input;
-    return recordAuditedChange(
+    const user = recordAuditedChange(
       db,
       who,
       at,
       () => updateUser(db, id, changes, at),
       (user) => ({ action: "users.update", resourceType: "user", resourceId: id, details: { email: user.email, ...changes } }),
     );
+    services.connections.endRevokedConnections();
+    return user;
   },
 
-  async resetPassword({ db, now }: AccountDeps, who: AuditActor, input: { id: string; password: string }) {
+  async resetPassword({ db, now, services }: AccountDeps, who: AuditActor, input: { id: string; password: string }) {
     const at = now();
     await setPassword(db, input.id, input.password, at, undefined, () =>
       recordAudit(db, who, { action: "users.resetPassword", resourceType: "user", resourceId: input.id }, at),
     );
+    services.connections.endRevokedConnections();
     return { ok: true as const };
   },
 
-  delete({ db, now }: AccountDeps, who: AuditActor, id: string) {
+  delete({ db, now, services }: AccountDeps, who: AuditActor, id: string) {
     recordAuditedChange(
       db,
       who,
@@ -47,6 +50,7 @@ export const userCommands = {
       () => deleteUser(db, id),
       (user) => ({ action: "users.delete", resourceType: "user", resourceId: user.id, details: { email: user.email } }),
     );
+    services.connections.endRevokedConnections();
     return { ok: true as const };
   },
 };
@@ -64,15 +68,17 @@ export const apiTokenCommands = {
     );
   },
 
-  revoke({ db, now }: AccountDeps, who: AuditActor & { principal: Principal }, id: string) {
+  revoke({ db, now, services }: AccountDeps, who: AuditActor & { principal: Principal }, id: string) {
     const at = now();
-    return recordAuditedChange(
+    const token = recordAuditedChange(
       db,
       who,
       at,
       () => revokeApiToken(db, who.principal, id, at),
       (token) => ({ action: "apiTokens.revoke", resourceType: "apiToken", resourceId: token.id, details: { name: token.name, prefix: token.prefix, owner: token.userEmail } }),
     );
+    services.connections.endRevokedConnections();
+    return token;
   },
 };
 
@@ -89,7 +95,15 @@ export const enrollmentTokenCommands = {
         action: "enrollmentTokens.create",
         resourceType: "enrollmentToken",
         resourceId: created.id,
-        details: { name: created.name, prefix: created.prefix, expiresAt: created.expiresAt, maxUses: created.maxUses, tags: created.tags },
+        details: {
+          name: created.name,
+          prefix: created.prefix,
+          expiresAt: created.expiresAt,
+          maxUses: created.maxUses,
+          tags: created.tags,
+          allowHostTags: created.allowHostTags,
+          requireApproval: created.requireApproval,
+        },
       }),
     );
   },

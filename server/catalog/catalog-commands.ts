@@ -9,7 +9,7 @@ import { recordAuditedChange } from "../storage/audit-rows";
 import { createApplication, deleteApplication, updateApplication } from "./applications";
 import { createDeploymentConfig, deleteDeploymentConfig } from "./deployment-configs";
 import { createDeploymentGroup, deleteDeploymentGroup, updateDeploymentGroup } from "./deployment-groups";
-import { deregisterHost, updateHostTags } from "./hosts";
+import { approveHost, deregisterHost, rejectHost, updateHostTags } from "./hosts";
 
 type CatalogDeps = Pick<Deps, "db" | "env" | "now">;
 
@@ -153,7 +153,7 @@ export const hostCommands = {
       db,
       who,
       now(),
-      () => updateHostTags(db, input),
+      () => updateHostTags(db, input, now()),
       ({ host, previousTags }) => ({ action: "hosts.updateTags", resourceType: "host", resourceId: host.hostId, details: { hostName: host.hostName, previousTags, tags: host.tags } }),
     );
     publishHostUpdated(services, host);
@@ -169,6 +169,21 @@ export const hostCommands = {
       () => deregisterHost(db, input, at),
       (host) => ({ action: "hosts.deregister", resourceType: "host", resourceId: host.hostId, details: { hostName: host.hostName } }),
     );
+    services.connections.endRevokedConnections();
+    publishHostUpdated(services, host);
+    return host;
+  },
+
+  /** approveHost and rejectHost write their audit rows in their own transaction. */
+  approve({ db, now, services }: CatalogDeps & Pick<Deps, "services">, who: AuditActor, input: HostRef) {
+    const host = approveHost(db, who, input, now());
+    publishHostUpdated(services, host);
+    return host;
+  },
+
+  reject({ db, now, services }: CatalogDeps & Pick<Deps, "services">, who: AuditActor, input: HostRef) {
+    const host = rejectHost(db, who, input, now());
+    services.connections.endRevokedConnections();
     publishHostUpdated(services, host);
     return host;
   },

@@ -9,7 +9,7 @@ import { readNotificationFacts, renderNotificationBody } from "./notification-pa
 import { startDeliveryLoop, type DeliveryLoop, type DeliveryOptions } from "./webhook-delivery";
 
 /** What recording and delivering notifications reads and counts. */
-export type NotifierDeps = { db: Db; env: Pick<Env, "publicUrl">; now: () => number; metrics: Pick<Metrics, "webhookDeliveryAttempted"> };
+export type NotifierDeps = { db: Db; env: Env; now: () => number; metrics: Pick<Metrics, "webhookDeliveryAttempted"> };
 
 export interface Notifier extends DeploymentNotifier {
   /** Starts the delivery loop (deliveries pending from before a restart go first). */

@@ -1,4 +1,4 @@
-import { isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { HostTag, TagSet } from "../contracts/resources";
 import { matchesTagSet } from "../engine/tag-filter";
 import type { DbWriter } from "./database";
@@ -7,19 +7,19 @@ import { hosts } from "./schema";
 /** A registered host a tag set selected. */
 export type SelectedHost = { hostId: string; hostName: string; tags: HostTag[]; online: boolean };
 
-/** Every registered (not deregistered) host, by name. */
+/** Every registered (not deregistered) and approved host, by name: the hosts a deployment may select. */
 export function listRegisteredHosts(db: DbWriter): SelectedHost[] {
   return db
     .select({ hostId: hosts.id, hostName: hosts.name, tags: hosts.tags, online: hosts.online })
     .from(hosts)
-    .where(isNull(hosts.deregisteredAt))
+    .where(and(isNull(hosts.deregisteredAt), eq(hosts.approval, "approved")))
     .orderBy(hosts.name)
     .all();
 }
 
 /**
  * The registered hosts a deployment group's tag set matches now, by name: OR within a tag group,
- * AND across groups, and an empty set matches nothing. Deregistered hosts are never selected.
+ * AND across groups, and an empty set matches nothing. Deregistered and unapproved hosts are never selected.
  */
 export function selectHostsForTagSet(db: DbWriter, tagSet: TagSet): SelectedHost[] {
   if (tagSet.length === 0) return [];

@@ -13,6 +13,7 @@ import { createNotifier } from "../notifications/notifier";
 import type { AgentGateway } from "../orchestrator/ports";
 import { silentLivePublisher } from "../sockets/live-publisher";
 import { openDatabase } from "../storage/database";
+import { createStorageHealth } from "../storage/storage-health";
 import { seedPredefinedConfigs } from "../storage/seed";
 import { users } from "../storage/schema";
 import { createCallerFactory, type TrpcContext } from "../trpc/init";
@@ -25,7 +26,8 @@ export function createTestDeps(overrides: Record<string, string> = {}): Deps & {
   const env = loadEnv({ LANDLINE_DATA_DIR: dataDir, NODE_ENV: "test", ...overrides });
   const db = openDatabase(env.databasePath);
   seedPredefinedConfigs(db);
-  const metrics = createMetrics(new Registry(), db);
+  const storageHealth = createStorageHealth(dataDir, () => deps.now());
+  const metrics = createMetrics(new Registry(), db, storageHealth, dataDir);
   const deps: Deps & { cleanup: () => void } = {
     db,
     env,
@@ -33,6 +35,9 @@ export function createTestDeps(overrides: Record<string, string> = {}): Deps & {
     services: {
       metrics,
       signInLimiter: createSignInLimiter(),
+      storageHealth,
+      // No socket server runs here, so there is no connection to end.
+      connections: { endRevokedConnections() {} },
       notifier: createNotifier({ db, env, now: () => deps.now(), metrics }),
     } as Deps["services"],
     cleanup: () => {

@@ -74,6 +74,7 @@ export const authRouter = router({
       () => ({ action: "auth.signOut", resourceType: "user", resourceId: principal.userId }),
     );
     ctx.setHeader?.("Set-Cookie", clearedSessionCookie(ctx.env));
+    ctx.services.connections.endRevokedConnections();
     return { ok: true as const };
   }),
 
@@ -86,6 +87,7 @@ export const authRouter = router({
       recordAudit(ctx.db, ctx, { action: "auth.changePassword", resourceType: "user", resourceId: ctx.principal.userId }, at),
     );
     await limiter.recordSuccess(ctx.principal.email, ctx.ip);
+    ctx.services.connections.endRevokedConnections();
     return { ok: true as const };
   }),
 });

@@ -19,5 +19,5 @@ export const deploymentGroupsRouter = router({
   update: deployerProcedure.input(updateDeploymentGroupInputSchema).mutation(({ ctx, input }) => deploymentGroupCommands.update(ctx, ctx, input)),
   delete: deployerProcedure.input(deploymentGroupRefSchema).mutation(({ ctx, input }) => deploymentGroupCommands.delete(ctx, ctx, input)),
 
-  previewHosts: viewerProcedure.input(previewHostsInputSchema).query(({ ctx, input }) => previewHostsForTagSet(ctx.db, input.onPremisesTagSet)),
+  previewHosts: viewerProcedure.input(previewHostsInputSchema).query(({ ctx, input }) => previewHostsForTagSet(ctx.db, input.onPremisesTagSet, ctx.now())),
 });

@@ -4,8 +4,10 @@ import { hostRefSchema, listHostsInputSchema, updateHostTagsInputSchema } from "
 import { adminProcedure, deployerProcedure, router, viewerProcedure } from "../init";
 
 export const hostsRouter = router({
-  list: viewerProcedure.input(listHostsInputSchema.optional()).query(({ ctx, input }) => listHosts(ctx.db, input)),
-  get: viewerProcedure.input(hostRefSchema).query(({ ctx, input }) => getHost(ctx.db, input)),
+  list: viewerProcedure.input(listHostsInputSchema.optional()).query(({ ctx, input }) => listHosts(ctx.db, input ?? {}, ctx.now())),
+  get: viewerProcedure.input(hostRefSchema).query(({ ctx, input }) => getHost(ctx.db, input, ctx.now())),
   updateTags: deployerProcedure.input(updateHostTagsInputSchema).mutation(({ ctx, input }) => hostCommands.updateTags(ctx, ctx, input)),
+  approve: adminProcedure.input(hostRefSchema).mutation(({ ctx, input }) => hostCommands.approve(ctx, ctx, input)),
+  reject: adminProcedure.input(hostRefSchema).mutation(({ ctx, input }) => hostCommands.reject(ctx, ctx, input)),
   deregister: adminProcedure.input(hostRefSchema).mutation(({ ctx, input }) => hostCommands.deregister(ctx, ctx, input)),
 });
