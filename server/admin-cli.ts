@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { createApiToken } from "./auth/api-tokens";
 import type { AuditActor, AuditEntry } from "./orchestrator/ports";
 import { recordAudit, recordAuditedChange } from "./storage/audit-rows";
-import { createEnrollmentToken } from "./auth/enrollment-tokens";
+import { enrollmentTokenCommands } from "./auth/account-commands";
 import { createUser, findUserByEmail, setPassword } from "./auth/users";
 import { createApiTokenInputSchema, createEnrollmentTokenInputSchema, createUserInputSchema, emailSchema, resetPasswordInputSchema } from "./contracts/accounts";
 import type { HostTag } from "./contracts/resources";
@@ -144,26 +144,7 @@ function buildProgram(openDb: () => Db, print: (line: string) => void): Command 
         maxUses: opts.maxUses === "unlimited" ? null : opts.maxUses,
       });
       const db = openDb();
-      const created = recordAuditedChange(
-        db,
-        CLI_ACTOR,
-        Date.now(),
-        () => createEnrollmentToken(db, { ...input, createdBy: null }, Date.now()),
-        (created) => ({
-          action: "enrollmentTokens.create",
-          resourceType: "enrollmentToken",
-          resourceId: created.id,
-          details: {
-            name: created.name,
-            prefix: created.prefix,
-            expiresAt: created.expiresAt,
-            maxUses: created.maxUses,
-            tags: created.tags,
-            allowHostTags: created.allowHostTags,
-            requireApproval: created.requireApproval,
-          },
-        }),
-      );
+      const created = enrollmentTokenCommands.create({ db, now: Date.now }, CLI_ACTOR, input);
       const uses = created.maxUses === null ? "unlimited uses" : created.maxUses === 1 ? "single use" : `${created.maxUses} uses`;
       const expires = created.expiresAt === null ? "never expires" : `expires ${new Date(created.expiresAt).toISOString()}`;
       print(`Enrollment token${created.name ? ` "${created.name}"` : ""} (${uses}, ${expires}); it is shown only once:`);

@@ -84,13 +84,14 @@ export const apiTokenCommands = {
 
 /** enrollmentTokens.*: each change and its audit row in one transaction. */
 export const enrollmentTokenCommands = {
-  create({ db, now }: AccountDeps, who: AuditActor & { principal: Principal }, input: Omit<Parameters<typeof createEnrollmentToken>[1], "createdBy">) {
+  /** Also used by the admin command, whose actor has no principal. */
+  create({ db, now }: Pick<Deps, "db" | "now">, who: AuditActor, input: Omit<Parameters<typeof createEnrollmentToken>[1], "createdBy">) {
     const at = now();
     return recordAuditedChange(
       db,
       who,
       at,
-      () => createEnrollmentToken(db, { ...input, createdBy: who.principal.userId }, at),
+      () => createEnrollmentToken(db, { ...input, createdBy: who.principal?.userId ?? null }, at),
       (created) => ({
         action: "enrollmentTokens.create",
         resourceType: "enrollmentToken",
