@@ -4,10 +4,9 @@ import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import { Parser, type ReadEntry } from "tar";
 import { DomainError } from "../domain-errors";
-import { bundleRefused, entryProblem, ScanCollector, UNSUPPORTED_KIND_MESSAGE, type ArchiveScan, type ScanOptions } from "./archive-scan";
+import { classifyTarEntry, describeExcessiveCompression, describeNestedCompression, UNSUPPORTED_KIND_MESSAGE } from "../contracts/bundle-layout";
+import { bundleRefused, entryProblem, ScanCollector, type ArchiveScan, type ScanOptions } from "./archive-scan";
 
-const FILE_TYPES = new Set(["File", "OldFile", "ContiguousFile"]);
-const DEVICE_TYPES = new Set(["CharacterDevice", "BlockDevice", "FIFO"]);
 /** Tar headers and padding on top of the entry bodies that maxUncompressedBytes counts. */
 const TAR_OVERHEAD_ALLOWANCE = 64 * 1024 * 1024;
 
@@ -19,10 +18,23 @@ export async function scanTar(file: string, gzip: boolean, options: ScanOptions)
   // Guards a gzip bomb whose tar stream is mostly padding, which the per-entry sizes would not see.
   const limit = options.maxUncompressedBytes + TAR_OVERHEAD_ALLOWANCE;
   let inflated = 0;
+  let compressed = 0;
+  let currentEntry = "(archive)";
+  const compressedMeter = new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      compressed += chunk.length;
+      done(null, chunk);
+    },
+  });
   const meter = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      const nested = inflated === 0 ? describeNestedCompression(chunk) : null;
+      if (nested) return done(bundleRefused(nested, [entryProblem("(archive)", nested)]));
       inflated += chunk.length;
+      // Bytes read from disk run ahead of what gunzip consumed, so a ratio measured mid-stream is never too high.
+      const bomb = gzip ? describeExcessiveCompression(compressed, inflated) : null;
       if (inflated > limit) done(bundleRefused(`the bundle unpacks to more than ${limit} bytes; refused as a possible archive bomb`, []));
+      else if (bomb) done(bundleRefused(`the gzip stream ${bomb} (while reading ${currentEntry})`, [entryProblem(currentEntry, `the gzip stream ${bomb}`)]));
       else done(null, chunk);
     },
   });
@@ -37,6 +49,7 @@ export async function scanTar(file: string, gzip: boolean, options: ScanOptions)
       reject(err instanceof DomainError ? err : damaged(gzip, err));
     };
     parser.on("entry", (entry: ReadEntry) => {
+      currentEntry = entry.path;
       try {
         scanEntry(entry, collector, options);
       } catch (err) {
@@ -53,7 +66,7 @@ export async function scanTar(file: string, gzip: boolean, options: ScanOptions)
       settled = true;
       resolve(collector.scan);
     });
-    const stages = gzip ? pipeline(source, zlib.createGunzip(), meter) : pipeline(source, meter);
+    const stages = gzip ? pipeline(source, compressedMeter, zlib.createGunzip(), meter) : pipeline(source, meter);
     stages.catch(fail);
     meter.pipe(parser);
   });
@@ -64,21 +77,17 @@ function scanEntry(entry: ReadEntry, collector: ScanCollector, options: ScanOpti
   const path = collector.admit(name, entry.size ?? 0);
   const skip = () => entry.resume();
   if (path === null) return skip();
-  if (entry.type === "Directory") {
+  const classified = classifyTarEntry(entry.type, entry.mode);
+  if ("problem" in classified) {
+    collector.problem(name, classified.problem);
+    return skip();
+  }
+  if (classified.kind === "directory") {
     collector.scan.entries.push({ path, kind: "directory", size: 0 });
     return skip();
   }
-  if (entry.type === "SymbolicLink" || entry.type === "Link") {
-    const kind = entry.type === "Link" ? "hardlink" : "symlink";
-    collector.scan.entries.push({ path, kind, size: 0, linkTarget: entry.linkpath ?? "" });
-    return skip();
-  }
-  if (DEVICE_TYPES.has(entry.type)) {
-    collector.problem(name, `the entry is a device file or FIFO; ${UNSUPPORTED_KIND_MESSAGE}`);
-    return skip();
-  }
-  if (!FILE_TYPES.has(entry.type)) {
-    collector.problem(name, `unsupported tar entry type ${entry.type}; ${UNSUPPORTED_KIND_MESSAGE}`);
+  if (classified.kind === "symlink" || classified.kind === "hardlink") {
+    collector.scan.entries.push({ path, kind: classified.kind, size: 0, linkTarget: entry.linkpath ?? "" });
     return skip();
   }
   collector.scan.entries.push({ path, kind: "file", size: entry.size ?? 0 });
