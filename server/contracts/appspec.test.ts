@@ -3,12 +3,24 @@ import { formatAppSpecError, parseAppSpec, toBundlePath, type BundleListing } fr
 
 const minimal = "version: 0.0\nos: linux\n";
 
+const billionLaughs = [
+  "version: 0.0",
+  "os: linux",
+  "hooks:",
+  '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  "  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]",
+  "  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]",
+  "  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]",
+  "  e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]",
+].join("\n");
+
 describe("parseAppSpec accepts", () => {
   it.each([
     ["the minimal appspec", minimal],
     ["a quoted version (CodeDeploy's float quirk is not copied)", 'version: "0.0"\nos: linux\n'],
     ["a JSON appspec, since JSON is YAML", '{"version": 0.0, "os": "linux"}'],
     ["an event with no scripts", `${minimal}hooks:\n  BeforeInstall:\n`],
+    ["an anchor reused by an alias, as hand-written appspecs do", `${minimal}hooks:\n  BeforeInstall: &same\n    - location: a.sh\n  AfterInstall: *same\n`],
     ["unknown top-level keys, ignored like CodeDeploy", `${minimal}overwrite: yes\n`],
     [
       "all keys of a realistic spec",
@@ -40,6 +52,11 @@ describe("parseAppSpec refuses, naming file, line, column and field", () => {
     ["a relative destination", `${minimal}files:\n  - source: app\n    destination: srv\n`, { line: 5, field: "files[0].destination", message: /absolute/ }],
     ["a bad file_exists_behavior", `${minimal}file_exists_behavior: KEEP\n`, { line: 3, field: "file_exists_behavior" }],
     ["a mode with a digit 8", `${minimal}permissions:\n  - object: /srv\n    mode: 758\n`, { line: 5, field: "permissions[0].mode", message: /octal/ }],
+    ["a billion-laughs alias bomb, at its first alias", billionLaughs, { line: 5, column: 10, field: "hooks.b[0]", message: /expands aliases .* too much/ }],
+    ["an alias to an anchor defined nowhere", `${minimal}hooks:\n  AfterInstall: *missing\n`, { line: 4, field: "hooks.AfterInstall", message: /alias cannot be resolved/ }],
+    ["a document nested deeper than 100 levels, before the parser recurses into it", `${minimal}x: ${"[".repeat(5000)}`, { line: 3, field: "", message: /nests deeper than 100/ }],
+    ["block sequences nested on one line", `${minimal}x: ${"- ".repeat(200)}y`, { line: 3, field: "", message: /nests deeper than 100/ }],
+    ["a document over 64 KiB", `${minimal}# ${"x".repeat(64 * 1024)}\n`, { line: null, field: "", message: /larger than 65536 bytes/ }],
   ])("%s", (_name, text, expected) => {
     const result = parseAppSpec(text, "myapp/appspec.yml");
     expect(result.ok).toBe(false);
