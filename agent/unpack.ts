@@ -124,7 +124,8 @@ async function extractZip(file: string, dest: string, budget: Budget): Promise<L
       assertNoSymlinkOnPath(dest, listed.path);
       const target = path.join(dest, listed.path);
       if (listed.kind === "directory") {
-        fs.mkdirSync(target, { recursive: true, mode });
+        // Owner rwx, as tar gives directories, so the entries inside can be written by a non-root agent.
+        fs.mkdirSync(target, { recursive: true, mode: mode | 0o700 });
         continue;
       }
       fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -219,13 +220,17 @@ async function extractTar(file: string, dest: string, budget: Budget): Promise<L
   const entries = await listTar(file, budget);
   throwOnListingProblems(entries);
   const problems: Error[] = [];
-  await tar.x({
-    file,
-    cwd: dest,
-    strict: true,
-    preserveOwner: false,
-    onwarn: (_code, message) => problems.push(new UnsafeBundleError(`the tar bundle could not be unpacked: ${String(message)}`)),
-  });
+  try {
+    await tar.x({
+      file,
+      cwd: dest,
+      strict: true,
+      preserveOwner: false,
+      onwarn: (_code, message) => problems.push(new UnsafeBundleError(`the tar bundle could not be unpacked: ${String(message)}`)),
+    });
+  } catch (error) {
+    throw new UnsafeBundleError(`the tar bundle could not be unpacked: ${(error as Error).message}`);
+  }
   if (problems.length > 0) throw problems[0];
   return entries;
 }

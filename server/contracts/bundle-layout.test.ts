@@ -120,6 +120,8 @@ describe("the bundle-safety rules shared by the server's upload check, the CLI a
     ["a directory name with symlink bits is refused", [appspec, { name: "d/", zipAttributes: unixAttributes(0o120777) }], /named as a directory/],
     ["a tar FIFO is refused", [appspec, { name: "pipe", tarType: "FIFO" }], /tar FIFO entry/],
     ["a tar hard link to a bundle file is accepted", [appspec, { name: "copy", tarType: "Link", link: "appspec.yml" }], /^accepted/],
+    ["a tar hard link to the bundle root directory is refused", [appspec, { name: "./C:", tarType: "Link", link: "." }], /"C:": the hard link points at \., which is not a file/],
+    ["a tar hard link to a path the bundle does not hold is refused", [appspec, { name: "ghost", tarType: "Link", link: "missing" }], /not a file in the bundle/],
     ["a tar hard link out of the bundle is refused", [appspec, { name: "passwd", tarType: "Link", link: "../etc/passwd" }], /hard link points at/],
     ["an entry written through a bundle symlink is refused", [appspec, { name: "l", tarType: "SymbolicLink", link: "sub" }, { name: "sub/", tarType: "Directory" }, { name: "l/x" }], /"l\/x": the entry would be written through the symlink l/],
     ["an entry below a file is refused", [appspec, { name: "f" }, { name: "f/x" }], /"f\/x": the entry sits under f, which is a file/],

@@ -165,11 +165,11 @@ export function checkBundleListing(entries: readonly ListedEntry[]): BundleLayou
   }
   const located = locateAppSpec(kinds);
   const root = located?.root ?? "";
-  problems.push(...checkLinks(entries, root));
+  problems.push(...checkLinks(entries, root, kinds));
   return { root, appSpecPath: located?.appSpecPath ?? null, problems };
 }
 
-function checkLinks(entries: readonly ListedEntry[], root: string): BundleProblem[] {
+function checkLinks(entries: readonly ListedEntry[], root: string, kinds: ReadonlyMap<string, BundleEntryKind>): BundleProblem[] {
   const problems: BundleProblem[] = [];
   const symlinks = new Map<string, string>();
   for (const e of entries) if (e.kind === "symlink" && e.path.startsWith(root)) symlinks.set(e.path.slice(root.length), e.linkTarget ?? "");
@@ -185,6 +185,8 @@ function checkLinks(entries: readonly ListedEntry[], root: string): BundleProble
       problems.push({ entry: e.path, message });
     } else if (e.kind === "hardlink" && !isInsideRoot(e.linkTarget ?? "", root, symlinks)) {
       problems.push({ entry: e.path, message: `the hard link points at ${e.linkTarget}, outside the bundle root; refused` });
+    } else if (e.kind === "hardlink" && !isLinkableFile(e.linkTarget ?? "", kinds)) {
+      problems.push({ entry: e.path, message: `the hard link points at ${e.linkTarget}, which is not a file in the bundle; refused` });
     }
   }
   return problems;
@@ -195,6 +197,12 @@ function isInsideRoot(archivePath: string, root: string, symlinks: ReadonlyMap<s
   if (describeUnsafeEntryName(archivePath)) return false;
   const normalized = normalizeEntryName(archivePath);
   return normalized.startsWith(root) && resolveBundlePath(normalized.slice(root.length), symlinks) !== null;
+}
+
+/** Only regular files can be hard-linked; a link to a directory, a symlink or nothing cannot be created. */
+function isLinkableFile(archivePath: string, kinds: ReadonlyMap<string, BundleEntryKind>): boolean {
+  const kind = kinds.get(normalizeEntryName(archivePath));
+  return kind === "file" || kind === "hardlink";
 }
 
 /**
