@@ -272,7 +272,7 @@ export function parseAppSpec(text: string, file = "appspec.yml", bundle?: Bundle
   const deep = findExcessiveNesting(text);
   if (deep) return { ok: false, errors: [{ file, ...deep, field: "", message: `the appspec nests deeper than ${MAX_NESTING_DEPTH} levels` }] };
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
   if (doc.errors.length > 0) {
     return {
       ok: false,
