@@ -173,7 +173,11 @@ function checkLinks(entries: readonly ListedEntry[], root: string, kinds: Readon
   const problems: BundleProblem[] = [];
   const symlinks = new Map<string, string>();
   for (const e of entries) if (e.kind === "symlink" && e.path.startsWith(root)) symlinks.set(e.path.slice(root.length), e.linkTarget ?? "");
-  for (const e of entries) {
+  const firstAt = new Map<string, number>();
+  entries.forEach((e, i) => {
+    if (!firstAt.has(e.path)) firstAt.set(e.path, i);
+  });
+  for (const [index, e] of entries.entries()) {
     if (!e.path.startsWith(root)) continue;
     if (e.kind === "symlink" && !e.linkTarget) {
       problems.push({ entry: e.path, message: "the symlink has an empty target; refused" });
@@ -185,8 +189,8 @@ function checkLinks(entries: readonly ListedEntry[], root: string, kinds: Readon
       problems.push({ entry: e.path, message });
     } else if (e.kind === "hardlink" && !isInsideRoot(e.linkTarget ?? "", root, symlinks)) {
       problems.push({ entry: e.path, message: `the hard link points at ${e.linkTarget}, outside the bundle root; refused` });
-    } else if (e.kind === "hardlink" && !isLinkableFile(e.linkTarget ?? "", kinds)) {
-      problems.push({ entry: e.path, message: `the hard link points at ${e.linkTarget}, which is not a file in the bundle; refused` });
+    } else if (e.kind === "hardlink" && !isLinkableFile(e.linkTarget ?? "", index, firstAt, kinds)) {
+      problems.push({ entry: e.path, message: `the hard link points at ${e.linkTarget}, which is not a file earlier in the bundle; refused` });
     }
   }
   return problems;
@@ -199,10 +203,11 @@ function isInsideRoot(archivePath: string, root: string, symlinks: ReadonlyMap<s
   return normalized.startsWith(root) && resolveBundlePath(normalized.slice(root.length), symlinks) !== null;
 }
 
-/** Only regular files can be hard-linked; a link to a directory, a symlink or nothing cannot be created. */
-function isLinkableFile(archivePath: string, kinds: ReadonlyMap<string, BundleEntryKind>): boolean {
-  const kind = kinds.get(normalizeEntryName(archivePath));
-  return kind === "file" || kind === "hardlink";
+/** Only a regular file already unpacked can be hard-linked; a directory, a symlink or a later entry cannot. */
+function isLinkableFile(archivePath: string, linkIndex: number, firstAt: ReadonlyMap<string, number>, kinds: ReadonlyMap<string, BundleEntryKind>): boolean {
+  const target = normalizeEntryName(archivePath);
+  const kind = kinds.get(target);
+  return (kind === "file" || kind === "hardlink") && (firstAt.get(target) ?? Infinity) < linkIndex;
 }
 
 /**
