@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { BILLION_LAUGHS_APPSPEC } from "../test/hostile-archives";
 import { formatAppSpecError, parseAppSpec, toBundlePath, type BundleListing } from "./appspec";
 
 const minimal = "version: 0.0\nos: linux\n";
-
-const billionLaughs = [
-  "version: 0.0",
-  "os: linux",
-  "hooks:",
-  '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
-  "  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]",
-  "  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]",
-  "  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]",
-  "  e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]",
-].join("\n");
 
 describe("parseAppSpec accepts", () => {
   it.each([
@@ -52,7 +42,7 @@ describe("parseAppSpec refuses, naming file, line, column and field", () => {
     ["a relative destination", `${minimal}files:\n  - source: app\n    destination: srv\n`, { line: 5, field: "files[0].destination", message: /absolute/ }],
     ["a bad file_exists_behavior", `${minimal}file_exists_behavior: KEEP\n`, { line: 3, field: "file_exists_behavior" }],
     ["a mode with a digit 8", `${minimal}permissions:\n  - object: /srv\n    mode: 758\n`, { line: 5, field: "permissions[0].mode", message: /octal/ }],
-    ["a billion-laughs alias bomb, at its first alias", billionLaughs, { line: 5, column: 10, field: "hooks.b[0]", message: /expands aliases .* too much/ }],
+    ["a billion-laughs alias bomb, at its first alias", BILLION_LAUGHS_APPSPEC, { line: 5, column: 10, field: "hooks.b[0]", message: /expands aliases .* too much/ }],
     ["an alias to an anchor defined nowhere", `${minimal}hooks:\n  AfterInstall: *missing\n`, { line: 4, field: "hooks.AfterInstall", message: /alias cannot be resolved/ }],
     ["a document nested deeper than 100 levels, before the parser recurses into it", `${minimal}x: ${"[".repeat(5000)}`, { line: 3, field: "", message: /nests deeper than 100/ }],
     ["block sequences nested on one line", `${minimal}x: ${"- ".repeat(200)}y`, { line: 3, field: "", message: /nests deeper than 100/ }],

@@ -7,6 +7,7 @@ import { REVISION_UPLOAD_PATH } from "../contracts/revision";
 import type { BundleType } from "../contracts/resources";
 import { openDatabase } from "../storage/database";
 import { spawnServer, TEST_ADMIN, type SpawnedServer } from "../test/spawn-server";
+import { BILLION_LAUGHS_APPSPEC } from "../test/hostile-archives";
 import { archiveOf, bombBundle, claimMadeByMsDos, testAppSpec, validBundleEntries, zipBuffer } from "../test/test-archives";
 
 let server: SpawnedServer;
@@ -64,17 +65,7 @@ describe("hostile bundles sent to the real upload endpoint", () => {
   });
 
   it("answers a YAML alias bomb in appspec.yml with 400 naming file, line and field", async () => {
-    const laughs = [
-      "version: 0.0",
-      "os: linux",
-      "hooks:",
-      '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
-      "  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]",
-      "  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]",
-      "  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]",
-      "  e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]",
-    ].join("\n");
-    const reply = await upload(await archiveOf("tgz", [{ name: "appspec.yml", body: laughs }]), "tgz");
+    const reply = await upload(await archiveOf("tgz", [{ name: "appspec.yml", body: BILLION_LAUGHS_APPSPEC }]), "tgz");
     expect(reply.status).toBe(400);
     expect(reply.body.errors).toEqual([
       expect.objectContaining({ file: "appspec.yml", line: 5, field: "hooks.b[0]", message: expect.stringMatching(/aliases .* too much/) }),

@@ -1,39 +1,26 @@
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
-import { Server } from "socket.io";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateHostCredential } from "../auth/host-credentials";
 import { AGENT_NAMESPACE, AGENT_PROTOCOL_VERSION, agentHelloSchema, eventFinishedSchema, logAppendedSchema } from "../contracts/agent-protocol";
-import { startOrchestrator } from "../orchestrator/start";
 import { hosts } from "../storage/schema";
 import { socketPayload, validAgentPayloads } from "../test/agent-payloads";
 import { seedDeploymentGroup } from "../test/deployment-fixtures";
 import { fuzzAsync } from "../test/fuzz";
+import { startSocketTestServer, type SocketTestServer } from "../test/socket-test-server";
 import { createTestDeps } from "../test/test-context";
-import { attachBrowserNamespace } from "./browser-namespace";
-import { attachAgentNamespace } from "./agent-namespace";
 
 let deps: ReturnType<typeof createTestDeps>;
-let http: HttpServer;
-let ioServer: Server;
-let stopOrchestrator: () => void;
+let server: SocketTestServer;
 let socket: Socket;
 
 beforeAll(async () => {
   deps = createTestDeps();
-  http = createServer();
-  ioServer = new Server(http, { serveClient: false });
-  deps.services.live = attachBrowserNamespace(ioServer, deps);
-  attachAgentNamespace(ioServer, deps);
-  stopOrchestrator = startOrchestrator(deps, ioServer);
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  server = await startSocketTestServer(deps);
   const hostId = seedDeploymentGroup(deps, { hosts: 1, online: false }).hostIds[0];
   const { credential, credentialHash } = generateHostCredential(hostId);
   deps.db.update(hosts).set({ credentialHash }).where(eq(hosts.id, hostId)).run();
-  socket = connect(`${url}${AGENT_NAMESPACE}`, { auth: { credential, protocolVersion: AGENT_PROTOCOL_VERSION }, transports: ["websocket"], reconnection: false });
+  socket = connect(`${server.url}${AGENT_NAMESPACE}`, { auth: { credential, protocolVersion: AGENT_PROTOCOL_VERSION }, transports: ["websocket"], reconnection: false });
   await new Promise<void>((resolve, reject) => {
     socket.on("connect", resolve);
     socket.on("connect_error", reject);
@@ -42,8 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   socket?.close();
-  stopOrchestrator?.();
-  await new Promise<void>((resolve) => ioServer.close(() => resolve()));
+  await server?.close();
   deps.cleanup();
 });
 

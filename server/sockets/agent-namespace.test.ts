@@ -1,43 +1,30 @@
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
-import { Server } from "socket.io";
 import { io as connect } from "socket.io-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateHostCredential } from "../auth/host-credentials";
 import { createApiToken } from "../auth/api-tokens";
 import { AGENT_NAMESPACE } from "../contracts/agent-protocol";
 import { BROWSER_NAMESPACE, liveRooms, type LiveLogLine } from "../contracts/live-updates";
-import { startOrchestrator } from "../orchestrator/start";
 import { hosts, logLines } from "../storage/schema";
 import { seedDeploymentGroup, waitFor } from "../test/deployment-fixtures";
 import { ScriptedAgent } from "../test/scripted-agent";
+import { startSocketTestServer, type SocketTestServer } from "../test/socket-test-server";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
-import { attachAgentNamespace } from "./agent-namespace";
-import { attachBrowserNamespace } from "./browser-namespace";
 
 let deps: ReturnType<typeof createTestDeps>;
-let http: HttpServer;
-let ioServer: Server;
+let server: SocketTestServer;
 let url: string;
-let stopOrchestrator: () => void;
 const closers: (() => void)[] = [];
 
 beforeEach(async () => {
   deps = createTestDeps({ LANDLINE_AGENT_GRACE_SECONDS: "60" });
-  http = createServer();
-  ioServer = new Server(http, { serveClient: false });
-  deps.services.live = attachBrowserNamespace(ioServer, deps);
-  attachAgentNamespace(ioServer, deps);
-  stopOrchestrator = startOrchestrator(deps, ioServer);
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  server = await startSocketTestServer(deps);
+  url = server.url;
 });
 
 afterEach(async () => {
   for (const close of closers.splice(0)) close();
-  stopOrchestrator();
-  await new Promise<void>((resolve) => ioServer.close(() => resolve()));
+  await server.close();
   deps.cleanup();
 });
 

@@ -63,3 +63,15 @@ export function mutateArchive(bytes: Buffer, mutation: typeof archiveMutation ex
   if (mutation.cutAt !== undefined) out = out.subarray(0, mutation.cutAt % (out.length + 1));
   return out;
 }
+
+/** A "billion laughs" appspec: each line aliases the one above nine times; line 5 holds the first alias, at hooks.b[0]. */
+export const BILLION_LAUGHS_APPSPEC = [
+  "version: 0.0",
+  "os: linux",
+  "hooks:",
+  '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  "  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]",
+  "  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]",
+  "  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]",
+  "  e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]",
+].join("\n");
