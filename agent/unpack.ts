@@ -11,11 +11,11 @@ import {
   classifyTarEntry,
   classifyZipEntry,
   describeExcessiveCompression,
-  describeNestedCompression,
   describeUnsafeEntryName,
   MAX_LINK_TARGET_BYTES,
   normalizeEntryName,
   type EntryClassification,
+  TarStreamGuard,
   type ListedEntry,
 } from "../server/contracts/bundle-layout";
 import type { BundleType } from "../server/contracts/resources";
@@ -158,29 +158,14 @@ async function listTar(file: string, budget: Budget): Promise<ListedEntry[]> {
   const gzip = GZIP_MAGIC.every((byte, i) => head[i] === byte);
   const entries: ListedEntry[] = [];
   const parser = new tar.Parser({ strict: true });
-  let compressed = 0;
-  let inflated = 0;
+  const guard = new TarStreamGuard(gzip, budget.maxInflatedBytes());
   let current = "(archive)";
-  const limit = budget.maxInflatedBytes();
-  const countCompressed = new Transform({
-    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-      compressed += chunk.length;
-      done(null, chunk);
-    },
-  });
+  const source = fs.createReadStream(file);
+  source.on("data", (chunk) => guard.read(chunk.length));
   const meter = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-      const nested = inflated === 0 ? describeNestedCompression(chunk) : null;
-      inflated += chunk.length;
-      const bomb = gzip ? describeExcessiveCompression(compressed, inflated) : null;
-      try {
-        if (nested) throw new UnsafeBundleError(nested);
-        if (bomb) refuse(current, `the gzip stream ${bomb}`);
-        if (inflated > limit) throw new UnsafeBundleError(`bundle unpacks to more than ${limit} bytes`);
-        done(null, chunk);
-      } catch (error) {
-        done(error as Error);
-      }
+      const stop = guard.inflate(chunk);
+      done(stop ? new UnsafeBundleError(`bundle entry ${JSON.stringify(current)}: ${stop}`) : null, chunk);
     },
   });
   const problems: Error[] = [];
@@ -202,8 +187,7 @@ async function listTar(file: string, budget: Budget): Promise<ListedEntry[]> {
     parser.on("end", resolve);
     parser.on("error", reject);
   });
-  const source = fs.createReadStream(file);
-  const stages = gzip ? pipeline(source, countCompressed, zlib.createGunzip(), meter) : pipeline(source, meter);
+  const stages = gzip ? pipeline(source, zlib.createGunzip(), meter) : pipeline(source, meter);
   meter.pipe(parser);
   try {
     await Promise.all([stages, parsed]);

@@ -4,7 +4,7 @@ import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import { Parser, type ReadEntry } from "tar";
 import { DomainError } from "../domain-errors";
-import { classifyTarEntry, describeExcessiveCompression, describeNestedCompression, UNSUPPORTED_KIND_MESSAGE } from "../contracts/bundle-layout";
+import { classifyTarEntry, TarStreamGuard, UNSUPPORTED_KIND_MESSAGE } from "../contracts/bundle-layout";
 import { bundleRefused, entryProblem, ScanCollector, type ArchiveScan, type ScanOptions } from "./archive-scan";
 
 /** Tar headers and padding on top of the entry bodies that maxUncompressedBytes counts. */
@@ -17,25 +17,13 @@ export async function scanTar(file: string, gzip: boolean, options: ScanOptions)
   const source = fs.createReadStream(file);
   // Guards a gzip bomb whose tar stream is mostly padding, which the per-entry sizes would not see.
   const limit = options.maxUncompressedBytes + TAR_OVERHEAD_ALLOWANCE;
-  let inflated = 0;
-  let compressed = 0;
+  const guard = new TarStreamGuard(gzip, limit);
   let currentEntry = "(archive)";
-  const compressedMeter = new Transform({
-    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-      compressed += chunk.length;
-      done(null, chunk);
-    },
-  });
+  source.on("data", (chunk) => guard.read(chunk.length));
   const meter = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-      const nested = inflated === 0 ? describeNestedCompression(chunk) : null;
-      if (nested) return done(bundleRefused(nested, [entryProblem("(archive)", nested)]));
-      inflated += chunk.length;
-      // Bytes read from disk run ahead of what gunzip consumed, so a ratio measured mid-stream is never too high.
-      const bomb = gzip ? describeExcessiveCompression(compressed, inflated) : null;
-      if (inflated > limit) done(bundleRefused(`the bundle unpacks to more than ${limit} bytes; refused as a possible archive bomb`, []));
-      else if (bomb) done(bundleRefused(`the gzip stream ${bomb} (while reading ${currentEntry})`, [entryProblem(currentEntry, `the gzip stream ${bomb}`)]));
-      else done(null, chunk);
+      const stop = guard.inflate(chunk);
+      done(stop ? bundleRefused(`${stop} (while reading ${currentEntry})`, [entryProblem(currentEntry, stop)]) : null, chunk);
     },
   });
 
@@ -66,7 +54,7 @@ export async function scanTar(file: string, gzip: boolean, options: ScanOptions)
       settled = true;
       resolve(collector.scan);
     });
-    const stages = gzip ? pipeline(source, compressedMeter, zlib.createGunzip(), meter) : pipeline(source, meter);
+    const stages = gzip ? pipeline(source, zlib.createGunzip(), meter) : pipeline(source, meter);
     stages.catch(fail);
     meter.pipe(parser);
   });

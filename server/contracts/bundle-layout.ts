@@ -113,6 +113,36 @@ export function describeNestedCompression(head: Uint8Array): string | null {
   return nested ? "the tar stream is itself compressed (gzip or zstd inside the archive); pack it with one compression layer" : null;
 }
 
+/**
+ * Follows a tar stream as it is read from disk and, for a tgz, inflated; says why to stop: a second
+ * compression layer, more than maxInflatedBytes, or a gzip ratio past the bomb limit. Bytes read from disk
+ * run ahead of what gunzip has consumed, so a ratio measured mid-stream is never too high.
+ */
+export class TarStreamGuard {
+  private compressed = 0;
+  private inflated = 0;
+
+  constructor(
+    private readonly gzip: boolean,
+    private readonly maxInflatedBytes: number,
+  ) {}
+
+  /** Counts bytes read from the archive file, before any gunzip. */
+  read(bytes: number): void {
+    this.compressed += bytes;
+  }
+
+  /** Counts one chunk of the tar stream; returns why to stop reading, or null. */
+  inflate(chunk: Uint8Array): string | null {
+    const nested = this.inflated === 0 ? describeNestedCompression(chunk) : null;
+    this.inflated += chunk.length;
+    if (nested) return nested;
+    if (this.inflated > this.maxInflatedBytes) return `the bundle unpacks to more than ${this.maxInflatedBytes} bytes; refused as a possible archive bomb`;
+    const bomb = this.gzip ? describeExcessiveCompression(this.compressed, this.inflated) : null;
+    return bomb && `the gzip stream ${bomb}`;
+  }
+}
+
 /** One archive entry as read, with its name already normalized. */
 export type ListedEntry = {
   /** Normalized path from the archive root ("a/b"; the root itself is ""). */
