@@ -72,13 +72,13 @@ const generatedDocument = fc
 
 describe("fuzzing the appspec parser: it never throws and never hangs, whatever the text", () => {
   it("arbitrary text", () => {
-    fuzz("appspec: arbitrary text", 2000, fc.oneof(fc.string({ unit: "binary", maxLength: 400 }), fc.array(yamlSyntax, { maxLength: 200 }).map((s) => s.join(""))), (text) => {
+    fuzz("appspec: arbitrary text", 1000, fc.oneof(fc.string({ unit: "binary", maxLength: 400 }), fc.array(yamlSyntax, { maxLength: 200 }).map((s) => s.join(""))), (text) => {
       expectWellFormed(parseAppSpec(text, "appspec.yml", listing));
     });
   });
 
   it("a realistic appspec with YAML syntax inserted and cut at random", () => {
-    fuzz("appspec: mutated realistic document", 1000, mutatedAppSpec, (text) => {
+    fuzz("appspec: mutated realistic document", 500, mutatedAppSpec, (text) => {
       expectWellFormed(parseAppSpec(text, "appspec.yml", listing));
     });
   });
