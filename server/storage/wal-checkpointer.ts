@@ -20,7 +20,7 @@ const vacuumStep = db.prepare("PRAGMA incremental_vacuum(" + workerData.vacuumSt
 const timer = setInterval(() => {
   try {
     const until = Date.now() + workerData.intervalMs / 5;
-    while (db.pragma("freelist_count", { simple: true }) > 0 && Date.now() < until) vacuumStep.all();
+    while (db.pragma("freelist_count", { simple: true }) > 0 && Date.now() < until) vacuumStep.run();
     db.pragma("wal_checkpoint(PASSIVE)");
   } catch (err) {
     parentPort.postMessage({ error: String(err && err.message || err) });
@@ -40,7 +40,8 @@ export type WalCheckpointer = { stop: () => Promise<void> };
  * Moves SQLite's WAL checkpoints off the event loop. A checkpoint copies pages into the database file and
  * fsyncs it; on the main connection that stalls every socket and request for as long as the disk takes,
  * which under heavy log ingest was the slowest thing the server did. The worker thread checkpoints on its
- * own connection instead; the main connection only does so past BACKSTOP_CHECKPOINT_PAGES.
+ * own connection instead; the main connection only does so past BACKSTOP_CHECKPOINT_PAGES. The same
+ * thread returns free pages to the disk (incremental vacuum), a few short steps per interval.
  */
 export function startWalCheckpointer(db: Db, file: string, options: { intervalMs?: number; onError?: (message: string) => void } = {}): WalCheckpointer {
   db.$client.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
