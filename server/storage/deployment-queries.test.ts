@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LOG_TAIL_CHARS } from "../contracts/deployment";
 import { ScriptedAgents, seedDeploymentGroup, startTestOrchestrator, waitFor } from "../test/deployment-fixtures";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
+import { insertDeployment, newDeploymentId } from "./deployment-insert";
+import { listDeployments } from "./deployment-queries";
 
 let deps: ReturnType<typeof createTestDeps>;
 let agents: ScriptedAgents;
@@ -44,4 +46,51 @@ describe("a failed lifecycle event's log tail", () => {
     expect(failed.diagnostics).toMatchObject({ errorCode: "ScriptFailed", message: "Failed" });
     expect(failed.diagnostics!.logTail).toBe(logTail);
   }, 30_000);
+});
+
+describe("deployments.list pages", () => {
+  it("merge groups of the same name in different applications and several statuses newest first, ties by id, with no row twice", () => {
+    const a = seedDeploymentGroup(deps, { hosts: 1 });
+    const b = seedDeploymentGroup(deps, { hosts: 1 });
+    const statuses = ["Succeeded", "Failed", "Stopped"] as const;
+    const base = Date.now() - 1_000_000;
+    for (let i = 0; i < 30; i++) {
+      const g = i % 2 ? a : b;
+      insertDeployment(
+        deps.db,
+        {
+          id: newDeploymentId(),
+          applicationId: g.applicationId,
+          deploymentGroupId: g.deploymentGroupId,
+          revisionId: g.revisionIds[0],
+          status: statuses[i % 3],
+          creator: "user",
+          createdBy: null,
+          description: null,
+          deploymentConfigName: "CodeDeployDefault.OneAtATime",
+          minimumHealthyHosts: { type: "HOST_COUNT", value: 0 },
+          fileExistsBehavior: "DISALLOW",
+          ignoreApplicationStopFailures: false,
+          autoRollback: { enabled: false, events: [] },
+          startAt: null,
+          // Pairs share a creation time, so the id decides their order.
+          createdAt: base + Math.floor(i / 2) * 1000,
+        },
+        [{ hostId: g.hostIds[0], hostName: "web-1" }],
+      );
+    }
+    const filter = { deploymentGroupName: "prod", status: ["Succeeded", "Failed"] as ("Succeeded" | "Failed")[] };
+    const all = listDeployments(deps.db, { ...filter, limit: 200 }).items;
+    expect(all).toHaveLength(20);
+    const expected = [...all].sort((x, y) => y.createTime - x.createTime || (x.deploymentId < y.deploymentId ? 1 : -1));
+    expect(all.map((d) => d.deploymentId)).toEqual(expected.map((d) => d.deploymentId));
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = listDeployments(deps.db, { ...filter, limit: 3, cursor });
+      paged.push(...page.items.map((d) => d.deploymentId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(expected.map((d) => d.deploymentId));
+  });
 });
