@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, ne } from "drizzle-orm";
 import { selectHostsForTagSet } from "../catalog/hosts";
 import type { EngineLimits, EngineState, EngineTarget } from "../engine/deployment-state";
 import { classifyTargetHealth, type PreviousTargetResult, type TargetHealthClass } from "../engine/target-order";
