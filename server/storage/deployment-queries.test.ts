@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LOG_TAIL_CHARS } from "../contracts/deployment";
-import { ScriptedAgents, seedDeploymentGroup, startTestOrchestrator, waitFor } from "../test/deployment-fixtures";
+import { insertHistoricDeployment, ScriptedAgents, seedDeploymentGroup, startTestOrchestrator, waitFor } from "../test/deployment-fixtures";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
-import { insertDeployment, newDeploymentId } from "./deployment-insert";
 import { listDeployments } from "./deployment-queries";
 
 let deps: ReturnType<typeof createTestDeps>;
@@ -56,28 +55,8 @@ describe("deployments.list pages", () => {
     const base = Date.now() - 1_000_000;
     for (let i = 0; i < 30; i++) {
       const g = i % 2 ? a : b;
-      insertDeployment(
-        deps.db,
-        {
-          id: newDeploymentId(),
-          applicationId: g.applicationId,
-          deploymentGroupId: g.deploymentGroupId,
-          revisionId: g.revisionIds[0],
-          status: statuses[i % 3],
-          creator: "user",
-          createdBy: null,
-          description: null,
-          deploymentConfigName: "CodeDeployDefault.OneAtATime",
-          minimumHealthyHosts: { type: "HOST_COUNT", value: 0 },
-          fileExistsBehavior: "DISALLOW",
-          ignoreApplicationStopFailures: false,
-          autoRollback: { enabled: false, events: [] },
-          startAt: null,
-          // Pairs share a creation time, so the id decides their order.
-          createdAt: base + Math.floor(i / 2) * 1000,
-        },
-        [{ hostId: g.hostIds[0], hostName: "web-1" }],
-      );
+      // Pairs share a creation time, so the id decides their order.
+      insertHistoricDeployment(deps.db, g, statuses[i % 3], base + Math.floor(i / 2) * 1000);
     }
     const filter = { deploymentGroupName: "prod", status: ["Succeeded", "Failed"] as ("Succeeded" | "Failed")[] };
     const all = listDeployments(deps.db, { ...filter, limit: 200 }).items;

@@ -1,9 +1,8 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { seedDeploymentGroup, waitFor } from "../test/deployment-fixtures";
+import { insertHistoricDeployment, seedDeploymentGroup, waitFor } from "../test/deployment-fixtures";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
-import { insertDeployment, newDeploymentId } from "./deployment-insert";
 import { startWalCheckpointer, type WalCheckpointer } from "./wal-checkpointer";
 
 let deps: ReturnType<typeof createTestDeps> | null = null;
@@ -24,29 +23,8 @@ function growHistory(d: NonNullable<typeof deps>): ReturnType<typeof seedDeploym
   const text = "x".repeat(1000);
   let seq = 0;
   for (let i = 0; i < 20; i++) {
-    const id = newDeploymentId();
     d.db.transaction((tx) => {
-      insertDeployment(
-        tx,
-        {
-          id,
-          applicationId: g.applicationId,
-          deploymentGroupId: g.deploymentGroupId,
-          revisionId: g.revisionIds[0],
-          status: "Succeeded",
-          creator: "user",
-          createdBy: null,
-          description: null,
-          deploymentConfigName: "CodeDeployDefault.OneAtATime",
-          minimumHealthyHosts: { type: "HOST_COUNT", value: 0 },
-          fileExistsBehavior: "DISALLOW",
-          ignoreApplicationStopFailures: false,
-          autoRollback: { enabled: false, events: [] },
-          startAt: null,
-          createdAt: Date.now() - 1000 + i,
-        },
-        [{ hostId: g.hostIds[0], hostName: "web-1" }],
-      );
+      const id = insertHistoricDeployment(tx, g, "Succeeded", Date.now() - 1000 + i);
       for (let n = 0; n < 1000; n++) insertLine.run(id, g.hostIds[0], ++seq, text);
     });
   }
