@@ -1,18 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ScriptedAgents, seedDeploymentGroup, startTestOrchestrator, waitFor } from "../test/deployment-fixtures";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
 import { createDeploymentStore } from "./deployment-store";
 
-let deps: ReturnType<typeof createTestDeps>;
-let agents: ScriptedAgents;
-
-beforeEach(() => {
-  deps = createTestDeps();
-  agents = new ScriptedAgents();
-  startTestOrchestrator(deps, agents);
-});
-
-afterEach(() => deps.cleanup());
+const deps = createTestDeps();
+const agents = new ScriptedAgents();
+startTestOrchestrator(deps, agents);
+afterAll(() => deps.cleanup());
 
 const statusOf = (id: string) => (deps.db.$client.prepare("SELECT status FROM deployments WHERE id = ?").get(id) as { status: string }).status;
 
