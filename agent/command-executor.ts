@@ -19,8 +19,11 @@ import { findAppSpecFile, prepareRevision } from "./revision";
 
 const MESSAGE_CHARS = 8192;
 
-/** Environment variables never passed to hook scripts: the agent's own secrets. */
-const SECRET_ENV = /^LANDLINE_.*(TOKEN|CREDENTIAL|SECRET|PASSWORD)/i;
+/**
+ * Environment variables never passed to hook scripts: the agent's own configuration namespace, which holds its
+ * enrollment token (LANDLINE_ENROLL_TOKEN) and where it lives; hooks get their own LANDLINE_ variables below.
+ */
+const AGENT_ENV = /^LANDLINE_/i;
 
 export type CommandExecutorOptions = {
   layout: Layout;
@@ -71,7 +74,7 @@ export type HookEnv = Record<string, string | undefined>;
 
 export function buildHookEnv(base: HookEnv, spec: CommandSpec, hostName: string): HookEnv {
   const env: HookEnv = {};
-  for (const [key, value] of Object.entries(base)) if (!SECRET_ENV.test(key)) env[key] = value;
+  for (const [key, value] of Object.entries(base)) if (!AGENT_ENV.test(key)) env[key] = value;
   return {
     ...env,
     LIFECYCLE_EVENT: spec.lifecycleEvent,

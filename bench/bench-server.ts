@@ -138,7 +138,7 @@ export async function startBenchServer(options: BenchServerOptions) {
 
     /** A fresh enrollment token good for many hosts. */
     async enrollmentToken(maxUses = 20_000): Promise<string> {
-      const created = await client.enrollmentTokens.create.mutate({ name: `bench ${options.scenario}`, maxUses, expiresHours: 24 });
+      const created = await client.enrollmentTokens.create.mutate({ name: `bench ${options.scenario}`, maxUses, expiresHours: 24, allowHostTags: true });
       return created.token;
     },
 

@@ -49,16 +49,16 @@ export type ApiSession = { api: Api; cookie: string };
 
 /** A tRPC client signed in with a session cookie, for arranging what a journey starts from. */
 export async function apiAs(baseUrl: string, email = TEST_ADMIN.email, password = TEST_ADMIN.password): Promise<ApiSession> {
-  const res = await fetch(`${baseUrl}/api/trpc/auth.signIn`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${baseUrl}/api/trpc/auth.signIn`, { method: "POST", headers: { "content-type": "application/json", origin: baseUrl }, body: JSON.stringify({ email, password }) });
   if (!res.ok) throw new Error(`sign-in as ${email} failed: ${res.status} ${await res.text()}`);
   const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
-  const api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${baseUrl}/api/trpc`, headers: () => ({ cookie }) })] });
+  const api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${baseUrl}/api/trpc`, headers: () => ({ cookie, origin: baseUrl }) })] });
   return { api, cookie };
 }
 
 /** Starts a real agent process enrolled with a fresh token. */
 export async function startAgent(stack: Stack, api: Api, name: string, tags: HostTag[]): Promise<SpawnedAgent> {
-  const { token } = await api.enrollmentTokens.create.mutate({ name: `e2e ${name}`, maxUses: 1, expiresHours: 1, tags: [] });
+  const { token } = await api.enrollmentTokens.create.mutate({ name: `e2e ${name}`, maxUses: 1, expiresHours: 1, tags: [], allowHostTags: true });
   const agent = await spawnAgent({ serverUrl: stack.server.url, enrollToken: token, name, tags, env: { PROOF_DIR: stack.workDir } });
   stack.agents.push(agent);
   return agent;

@@ -16,7 +16,7 @@ export type AuditEntry = {
 export type AuditActor = { principal: Principal | null; ip: string | null; actor?: string };
 
 /** Records a change a user (or the system, when principal is null) made. Never pass secrets in details. */
-export function recordAudit(db: Db, who: AuditActor, entry: AuditEntry, at = Date.now()): void {
+export function recordAudit(db: Pick<Db, "insert">, who: AuditActor, entry: AuditEntry, at = Date.now()): void {
   db.insert(auditLog)
     .values({
       at,

@@ -1,8 +1,10 @@
 import { and, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
+import { recordAudit, type AuditActor } from "../auth/audit";
 import type { HostInfo, HostRef, ListHostsInput, UpdateHostTagsInput } from "../contracts/catalog";
 import { activeDeploymentStatuses } from "../contracts/deployment";
 import type { HostStatus, HostTag, TagSet } from "../contracts/resources";
 import { conflict, DomainError } from "../domain-errors";
+import { selectConnectionChurnWarning } from "../engine/connection-churn";
 import { matchesTagSet } from "../engine/tag-filter";
 import type { Db } from "../storage/database";
 import { deploymentTargets, deployments, hosts } from "../storage/schema";
@@ -13,19 +15,19 @@ type HostRow = typeof hosts.$inferSelect;
 /** A registered host a tag set selected. */
 export type SelectedHost = { hostId: string; hostName: string; tags: HostTag[]; online: boolean };
 
-/** Every registered (not deregistered) host, by name. */
+/** Every registered (not deregistered) and approved host, by name: the hosts a deployment may select. */
 export function listRegisteredHosts(db: DbWriter): SelectedHost[] {
   return db
     .select({ hostId: hosts.id, hostName: hosts.name, tags: hosts.tags, online: hosts.online })
     .from(hosts)
-    .where(isNull(hosts.deregisteredAt))
+    .where(and(isNull(hosts.deregisteredAt), eq(hosts.approval, "approved")))
     .orderBy(hosts.name)
     .all();
 }
 
 /**
  * The registered hosts a deployment group's tag set matches now, by name: OR within a tag group,
- * AND across groups, and an empty set matches nothing. Deregistered hosts are never selected.
+ * AND across groups, and an empty set matches nothing. Deregistered and unapproved hosts are never selected.
  */
 export function selectHostsForTagSet(db: DbWriter, tagSet: TagSet): SelectedHost[] {
   if (tagSet.length === 0) return [];
@@ -68,7 +70,7 @@ function findCurrentTargets(db: DbWriter, hostId: string | null): Map<string, Ho
   return current;
 }
 
-function describeHost(row: HostRow, currentDeployment: HostInfo["currentDeployment"]): HostInfo {
+function describeHost(row: HostRow, currentDeployment: HostInfo["currentDeployment"], now: number): HostInfo {
   return {
     hostId: row.id,
     hostName: row.name,
@@ -79,14 +81,16 @@ function describeHost(row: HostRow, currentDeployment: HostInfo["currentDeployme
     enrolledAt: row.enrolledAt,
     lastSeenAt: row.lastSeenAt,
     deregisteredAt: row.deregisteredAt,
+    approval: row.approval,
     currentDeployment,
+    connectionChurn: selectConnectionChurnWarning({ replacements: row.connectionReplacements, lastReplacedAt: row.connectionReplacedAt }, now),
   };
 }
 
-function describeHosts(db: DbWriter, rows: HostRow[]): HostInfo[] {
+function describeHosts(db: DbWriter, rows: HostRow[], now: number): HostInfo[] {
   if (rows.length === 0) return [];
   const current = findCurrentTargets(db, rows.length === 1 ? rows[0].id : null);
-  return rows.map((row) => describeHost(row, current.get(row.id) ?? null));
+  return rows.map((row) => describeHost(row, current.get(row.id) ?? null, now));
 }
 
 function requireHost(db: DbWriter, hostName: string): HostRow {
@@ -95,7 +99,7 @@ function requireHost(db: DbWriter, hostName: string): HostRow {
   return row;
 }
 
-export function listHosts(db: Db, filter: ListHostsInput = {}): HostInfo[] {
+export function listHosts(db: Db, filter: ListHostsInput, now: number): HostInfo[] {
   const search = filter.search?.trim().toLowerCase();
   const rows = db
     .select()
@@ -105,28 +109,28 @@ export function listHosts(db: Db, filter: ListHostsInput = {}): HostInfo[] {
     .all();
   const tag = filter.tag;
   const matching = tag ? rows.filter((r) => r.tags.some((t) => t.key === tag.key && (tag.value === undefined || t.value === tag.value))) : rows;
-  return describeHosts(db, matching);
+  return describeHosts(db, matching, now);
 }
 
-export function getHost(db: Db, input: HostRef): HostInfo {
-  return describeHosts(db, [requireHost(db, input.hostName)])[0];
+export function getHost(db: Db, input: HostRef, now: number): HostInfo {
+  return describeHosts(db, [requireHost(db, input.hostName)], now)[0];
 }
 
 /** Hosts a tag set would target if a deployment were created now. */
-export function previewHostsForTagSet(db: Db, tagSet: TagSet): HostInfo[] {
+export function previewHostsForTagSet(db: Db, tagSet: TagSet, now: number): HostInfo[] {
   const ids = selectHostsForTagSet(db, tagSet).map((h) => h.hostId);
   if (ids.length === 0) return [];
   const rows = db.select().from(hosts).where(inArray(hosts.id, ids)).orderBy(hosts.name).all();
-  return describeHosts(db, rows);
+  return describeHosts(db, rows, now);
 }
 
 /** Replaces a host's tags; deployments already created keep the hosts they selected. */
-export function updateHostTags(db: Db, input: UpdateHostTagsInput): { host: HostInfo; previousTags: HostTag[] } {
+export function updateHostTags(db: Db, input: UpdateHostTagsInput, now: number): { host: HostInfo; previousTags: HostTag[] } {
   return db.transaction((tx) => {
     const row = requireHost(tx, input.hostName);
     if (row.deregisteredAt !== null) throw conflict(`Host ${row.name} is deregistered; its tags can no longer change`, { field: "hostName" });
     tx.update(hosts).set({ tags: input.tags }).where(eq(hosts.id, row.id)).run();
-    return { host: describeHosts(tx, [{ ...row, tags: input.tags }])[0], previousTags: row.tags };
+    return { host: describeHosts(tx, [{ ...row, tags: input.tags }], now)[0], previousTags: row.tags };
   });
 }
 
@@ -139,6 +143,28 @@ export function deregisterHost(db: Db, input: HostRef, now: number): HostInfo {
     const row = requireHost(tx, input.hostName);
     if (row.deregisteredAt !== null) throw conflict(`Host ${row.name} is already deregistered`, { field: "hostName" });
     tx.update(hosts).set({ deregisteredAt: now }).where(eq(hosts.id, row.id)).run();
-    return describeHosts(tx, [{ ...row, deregisteredAt: now }])[0];
+    return describeHosts(tx, [{ ...row, deregisteredAt: now }], now)[0];
+  });
+}
+
+/** Lets a host that waits for approval receive deployments from now on. */
+export function approveHost(db: Db, who: AuditActor, input: HostRef, now: number): HostInfo {
+  return db.transaction((tx) => {
+    const row = requireHost(tx, input.hostName);
+    if (row.approval !== "pending" || row.deregisteredAt !== null) throw conflict(`Host ${row.name} is not waiting for approval`, { field: "hostName" });
+    tx.update(hosts).set({ approval: "approved" }).where(eq(hosts.id, row.id)).run();
+    recordAudit(tx, who, { action: "hosts.approve", resourceType: "host", resourceId: row.id, details: { hostName: row.name, tags: row.tags } }, now);
+    return describeHosts(tx, [{ ...row, approval: "approved" }], now)[0];
+  });
+}
+
+/** Refuses a host that waits for approval: it is deregistered, so its credential stops working and its name is free. */
+export function rejectHost(db: Db, who: AuditActor, input: HostRef, now: number): HostInfo {
+  return db.transaction((tx) => {
+    const row = requireHost(tx, input.hostName);
+    if (row.approval !== "pending" || row.deregisteredAt !== null) throw conflict(`Host ${row.name} is not waiting for approval`, { field: "hostName" });
+    tx.update(hosts).set({ approval: "rejected", deregisteredAt: now }).where(eq(hosts.id, row.id)).run();
+    recordAudit(tx, who, { action: "hosts.reject", resourceType: "host", resourceId: row.id, details: { hostName: row.name, tags: row.tags } }, now);
+    return describeHosts(tx, [{ ...row, approval: "rejected", deregisteredAt: now }], now)[0];
   });
 }

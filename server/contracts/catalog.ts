@@ -15,6 +15,7 @@ import {
   tagSetSchema,
   type AutoRollbackConfiguration,
   type FileExistsBehavior,
+  type HostApproval,
   type HostStatus,
   type HostTag,
   type MinimumHealthyHosts,
@@ -228,6 +229,13 @@ export type HostInfo = {
   lastSeenAt: number | null;
   /** Epoch ms the host was deregistered, or null. */
   deregisteredAt: number | null;
+  /** "pending" hosts wait for an admin's approval and are never deployed to; "rejected" ones were refused. */
+  approval: HostApproval;
   /** The target this host is working on or waiting for in an active deployment, or null. */
   currentDeployment: { deploymentId: string; targetId: string; status: TargetStatus } | null;
+  /**
+   * Set while the host's agent connections keep replacing each other (several times within minutes): two
+   * agents are probably running with this host's credential. Null otherwise.
+   */
+  connectionChurn: { replacements: number; lastReplacedAt: number } | null;
 };

@@ -9,7 +9,7 @@ import {
   targetStatuses,
 } from "../contracts/deployment";
 import type { AutoRollbackConfiguration, HostTag, TagSet } from "../contracts/resources";
-import { bundleTypes, fileExistsBehaviors, minimumHealthyHostsTypes, roles } from "../contracts/resources";
+import { bundleTypes, fileExistsBehaviors, hostApprovals, minimumHealthyHostsTypes, roles } from "../contracts/resources";
 import type { AppSpec } from "../contracts/appspec";
 import type { HostFacts } from "../contracts/agent-protocol";
 import type { TriggerEventType } from "../contracts/webhooks";
@@ -159,7 +159,13 @@ export const hosts = sqliteTable("hosts", {
   deregisteredAt: integer("deregistered_at"),
   /** Highest agent log seq stored for this host. */
   lastLogSeq: integer("last_log_seq").notNull().default(0),
+  /** Times in a row a new agent connection replaced a live one, each within minutes of the last (engine/connection-churn.ts). */
+  connectionReplacements: integer("connection_replacements").notNull().default(0),
+  /** Epoch ms of the last replacement, or null. */
+  connectionReplacedAt: integer("connection_replaced_at"),
   enrollmentTokenId: text("enrollment_token_id"),
+  /** Only approved hosts are selected as deployment targets or counted as matching. */
+  approval: text("approval", { enum: hostApprovals }).notNull().default("approved"),
 });
 
 export const enrollmentTokens = sqliteTable("enrollment_tokens", {
@@ -173,8 +179,12 @@ export const enrollmentTokens = sqliteTable("enrollment_tokens", {
   /** null means unlimited. */
   maxUses: integer("max_uses"),
   uses: integer("uses").notNull().default(0),
-  /** Tags given to hosts that enroll with this token, merged under the agent's own. */
+  /** Tags given to hosts that enroll with this token; an agent cannot change them. */
   tags: text("tags", { mode: "json" }).$type<HostTag[]>(),
+  /** Whether an enrolling agent may add tags with keys of its own. */
+  allowHostTags: integer("allow_host_tags", { mode: "boolean" }).notNull().default(true),
+  /** Hosts enrolled with this token wait for an admin's approval before any deployment. */
+  requireApproval: integer("require_approval", { mode: "boolean" }).notNull().default(false),
   revokedAt: integer("revoked_at"),
 });
 

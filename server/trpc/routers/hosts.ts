@@ -1,5 +1,5 @@
 import { recordAudit } from "../../auth/audit";
-import { deregisterHost, getHost, listHosts, updateHostTags } from "../../catalog/hosts";
+import { approveHost, deregisterHost, getHost, listHosts, rejectHost, updateHostTags } from "../../catalog/hosts";
 import { hostRefSchema, listHostsInputSchema, updateHostTagsInputSchema, type HostInfo } from "../../contracts/catalog";
 import { liveRooms } from "../../contracts/live-updates";
 import { adminProcedure, deployerProcedure, router, viewerProcedure, type TrpcContext } from "../init";
@@ -9,19 +9,32 @@ function publishHostUpdated(ctx: TrpcContext, host: HostInfo): void {
 }
 
 export const hostsRouter = router({
-  list: viewerProcedure.input(listHostsInputSchema.optional()).query(({ ctx, input }) => listHosts(ctx.db, input)),
+  list: viewerProcedure.input(listHostsInputSchema.optional()).query(({ ctx, input }) => listHosts(ctx.db, input ?? {}, ctx.now())),
 
-  get: viewerProcedure.input(hostRefSchema).query(({ ctx, input }) => getHost(ctx.db, input)),
+  get: viewerProcedure.input(hostRefSchema).query(({ ctx, input }) => getHost(ctx.db, input, ctx.now())),
 
   updateTags: deployerProcedure.input(updateHostTagsInputSchema).mutation(({ ctx, input }) => {
     const now = ctx.now();
-    const { host, previousTags } = updateHostTags(ctx.db, input);
+    const { host, previousTags } = updateHostTags(ctx.db, input, now);
     recordAudit(ctx.db, ctx, {
       action: "hosts.updateTags",
       resourceType: "host",
       resourceId: host.hostId,
       details: { hostName: host.hostName, previousTags, tags: host.tags },
     }, now);
+    publishHostUpdated(ctx, host);
+    return host;
+  }),
+
+  approve: adminProcedure.input(hostRefSchema).mutation(({ ctx, input }) => {
+    const host = approveHost(ctx.db, ctx, input, ctx.now());
+    publishHostUpdated(ctx, host);
+    return host;
+  }),
+
+  reject: adminProcedure.input(hostRefSchema).mutation(({ ctx, input }) => {
+    const host = rejectHost(ctx.db, ctx, input, ctx.now());
+    ctx.services.connections?.endRevokedConnections();
     publishHostUpdated(ctx, host);
     return host;
   }),
@@ -35,6 +48,7 @@ export const hostsRouter = router({
       resourceId: host.hostId,
       details: { hostName: host.hostName },
     }, now);
+    ctx.services.connections?.endRevokedConnections();
     publishHostUpdated(ctx, host);
     return host;
   }),
