@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type {
   DeploymentInfo,
   DeploymentLogLine,
@@ -205,11 +205,12 @@ export function listDeploymentTargets(db: Db, deploymentId: string): DeploymentT
 }
 
 /** The newest LOG_TAIL_CHARS of an event's output, read backwards through log_target_idx. */
-function readLogTail(db: Db, targetId: string, eventName: string): string {
+/** The tail shown with a verdict ends at the last line stored when the verdict was reached (`untilSeq`). */
+function readLogTail(db: Db, targetId: string, eventName: string, untilSeq: number | null): string {
   const newest = db
     .select({ text: logLines.text })
     .from(logLines)
-    .where(and(eq(logLines.targetId, targetId), eq(logLines.eventName, eventName)))
+    .where(and(eq(logLines.targetId, targetId), eq(logLines.eventName, eventName), untilSeq === null ? undefined : lte(logLines.hostSeq, untilSeq)))
     .orderBy(desc(logLines.id))
     .limit(LOG_TAIL_LINES)
     .all();
@@ -235,7 +236,7 @@ export function getDeploymentTarget(db: Db, targetId: string): DeploymentTargetD
       startTime: e.startedAt,
       endTime: e.completedAt,
       duration: e.startedAt !== null && e.completedAt !== null ? Math.max(e.completedAt - e.startedAt, 0) : null,
-      diagnostics: e.diagnostics && !e.diagnostics.logTail ? { ...e.diagnostics, logTail: readLogTail(db, targetId, e.name) } : (e.diagnostics ?? null),
+      diagnostics: e.diagnostics && !e.diagnostics.logTail ? { ...e.diagnostics, logTail: readLogTail(db, targetId, e.name, e.lastLogSeq) } : (e.diagnostics ?? null),
       scriptDeploymentId: e.scriptDeploymentId,
       scriptRevisionId: e.scriptRevisionId,
     })),
