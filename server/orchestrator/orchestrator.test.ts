@@ -210,6 +210,20 @@ describe("orchestrator with real SQLite and scripted agents", () => {
     expect(events.find((e) => e.name === "DownloadBundle")?.acceptedAt).not.toBeNull();
   });
 
+  it("publishes the host counts live whenever a host finishes, not only when the deployment's own status changes", async () => {
+    const live = new RecordingPublisher();
+    orchestrator = startTestOrchestrator(deps, agents, live);
+    const g = seedDeploymentGroup(deps, { hosts: 3 });
+    g.hostIds.forEach((h) => agents.connected.add(h));
+    agents.outcome = (hostId) => (hostId === g.hostIds[1] ? "hold" : "Succeeded");
+    const { deploymentId } = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    await waitFor(() => agents.runs.some((r) => r.hostId === g.hostIds[1]));
+    await orchestrator.settled();
+    const fleetUpdates = live.published.filter((p) => p.room === "fleet" && p.event === "deployment:updated");
+    expect(fleetUpdates.at(-1)?.payload).toMatchObject({ deploymentId, status: "InProgress", overview: { Succeeded: 1, InProgress: 1, Pending: 1, Failed: 0, Skipped: 0 } });
+    expect(live.published.filter((p) => p.room === `deployment:${deploymentId}` && p.event === "deployment:updated").at(-1)?.payload).toEqual(fleetUpdates.at(-1)?.payload);
+  });
+
   it("refuses a result for a command of another host", async () => {
     const g = seedDeploymentGroup(deps, { hosts: 2 });
     g.hostIds.forEach((h) => agents.connected.add(h));
