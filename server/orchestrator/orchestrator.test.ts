@@ -138,6 +138,8 @@ describe("orchestrator with real SQLite and scripted agents", () => {
     expect(agents.cancels.map((c) => c.hostId)).toEqual([g.hostIds[0]]);
     const targets = await deployer().deployments.listTargets({ deploymentId });
     expect(Object.fromEntries(targets.map((t) => [t.hostId, t.status]))).toEqual({ [g.hostIds[0]]: "Failed", [g.hostIds[1]]: "Unknown" });
+    // The host list tells a cancelled host from one whose script failed.
+    expect(targets.find((t) => t.hostId === g.hostIds[0])).toMatchObject({ failedEvent: "ApplicationStop", failedErrorCode: "Cancelled" });
     await expect(deployer().deployments.stop({ deploymentId })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 

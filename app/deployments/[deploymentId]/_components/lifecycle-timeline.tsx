@@ -46,7 +46,7 @@ export function LifecycleTimeline({ events, deploymentId, revisionId, selected, 
               </span>
             </button>
             {otherRevision && e.scriptDeploymentId && e.scriptDeploymentId !== deploymentId ? (
-              <Link href={paths.deployment(e.scriptDeploymentId)} className="ml-8 text-[11px] text-muted hover:underline">
+              <Link href={paths.deployment(e.scriptDeploymentId)} title={`installed by ${e.scriptDeploymentId}`} className="block truncate pl-8 text-[11px] text-muted hover:underline">
                 installed by {e.scriptDeploymentId}
               </Link>
             ) : null}
