@@ -10,11 +10,12 @@ import { useTRPC } from "./trpc";
 type Update = Parameters<ServerToBrowserEvents["deployment:updated"]>[0];
 type Page = { items: DeploymentSummary[]; nextCursor: string | null };
 
-function patchPage(page: Page, u: Update, found: { value: boolean }): Page {
+function patchPage(page: Page, u: Update, found: { value: boolean; statusChanged: boolean }): Page {
   let changed = false;
   const items = page.items.map((d) => {
     if (d.deploymentId !== u.deploymentId) return d;
     found.value = true;
+    if (d.status !== u.status) found.statusChanged = true;
     changed = true;
     return { ...d, status: u.status, deploymentOverview: u.overview, completeTime: u.completedAt ?? d.completeTime };
   });
@@ -23,7 +24,10 @@ function patchPage(page: Page, u: Update, found: { value: boolean }): Page {
 
 const REFETCH_DELAY_MS = 400;
 
-/** Keeps every cached deployment list current from the fleet room; new deployments trigger one debounced refetch. */
+/**
+ * Keeps every cached deployment list current from the fleet room. New deployments and status changes trigger one
+ * debounced refetch of the lists and of what runs where (group hosts, host history, the overview's matrix).
+ */
 export function useLiveDeployments(): void {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -34,13 +38,15 @@ export function useLiveDeployments(): void {
       timer.current = null;
       void queryClient.invalidateQueries({ queryKey: trpc.deployments.list.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.hosts.list.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.hosts.deployments.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.deploymentGroups.pathKey() });
     }, REFETCH_DELAY_MS);
   };
   useLiveRoom(liveRooms.fleet, (resumed) => {
     if (resumed) void queryClient.invalidateQueries({ queryKey: trpc.deployments.pathKey() });
   });
   useLiveEvent("deployment:updated", (u) => {
-    const found = { value: false };
+    const found = { value: false, statusChanged: false };
     queryClient.setQueriesData<Page | InfiniteData<Page>>({ queryKey: trpc.deployments.list.pathKey() }, (old) => {
       if (!old) return old;
       if ("pages" in old) return { ...old, pages: old.pages.map((p) => patchPage(p, u, found)) };
@@ -51,6 +57,6 @@ export function useLiveDeployments(): void {
       queryClient.setQueryData(trpc.deployments.get.queryKey({ deploymentId: u.deploymentId }), { ...before, status: u.status, deploymentOverview: u.overview, completeTime: u.completedAt ?? before.completeTime });
     }
     // A status that moves a deployment between filtered lists, or one not listed yet, needs the server's view.
-    if (!found.value || u.completedAt !== null) refetchLists();
+    if (!found.value || found.statusChanged || u.completedAt !== null) refetchLists();
   });
 }

@@ -9,6 +9,7 @@ import { useTRPC } from "../../_lib/trpc";
 import { useLiveHosts } from "../../_lib/use-live-hosts";
 import { paths } from "../../_lib/paths";
 import { AttentionPanel } from "./attention-panel";
+import { FleetMatrix } from "./fleet-matrix";
 import { GettingStarted } from "./getting-started";
 import { StatTiles } from "./stat-tiles";
 
@@ -28,6 +29,7 @@ export function OverviewView() {
           <Section title="In progress">
             <DeploymentList status={[...activeDeploymentStatuses]} showApplication pageSize={10} emptyTitle="Nothing is deploying right now" />
           </Section>
+          <FleetMatrix />
           <Section
             title="Recent deployments"
             actions={

@@ -18,10 +18,10 @@ const counters: { key: keyof DeploymentOverview; label: string; status: string }
   { key: "Skipped", label: "Skipped", status: "Skipped" },
 ];
 
-export function DeploymentSummary({ d }: { d: DeploymentInfo }) {
+export function DeploymentSummary({ d, overview }: { d: DeploymentInfo; overview: DeploymentOverview }) {
   const running = d.status === "InProgress" || d.status === "Queued" || d.status === "Created";
   const now = useNow(1000, running);
-  const o = d.deploymentOverview;
+  const o = overview;
   const total = overviewTotal(o);
   const done = o.Succeeded + o.Failed + o.Skipped;
   return (

@@ -17,6 +17,7 @@ import { paths } from "../../../_lib/paths";
 import { useCan } from "../../../_lib/session";
 import { useTRPC } from "../../../_lib/trpc";
 import { useLiveHosts } from "../../../_lib/use-live-hosts";
+import { HostDeployments } from "./host-deployments";
 import { HostTagsEditor } from "./host-tags-editor";
 
 export function HostView({ hostName }: { hostName: string }) {
@@ -89,6 +90,7 @@ export function HostView({ hostName }: { hostName: string }) {
             <p className="text-sm text-muted">Not part of a running deployment.</p>
           )}
         </Section>
+        <HostDeployments hostName={h.hostName} />
         <Section title="Facts" className="lg:col-span-2">
           {f ? (
             <Facts
