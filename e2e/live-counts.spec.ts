@@ -59,11 +59,12 @@ async function summaryCounts(page: Page): Promise<Counts> {
 async function expectCountsAgree(page: Page, succeeded: number): Promise<Counts> {
   const list = await waitFor(`${succeeded} succeeded hosts in the host list`, async () => {
     const c = await hostListCounts(page);
-    return c.Succeeded === succeeded ? c : undefined;
+    const listed = c.Pending + c.InProgress + c.Succeeded + c.Failed + c.Skipped;
+    return listed === HOSTS.length && c.Succeeded === succeeded ? c : undefined;
   });
   expect(await summaryCounts(page)).toEqual(list);
   const done = list.Succeeded + list.Failed + list.Skipped;
-  expect(await page.getByText(/of 5 hosts done/).first().innerText()).toContain(`${done} of 5 hosts done`);
+  expect(await page.getByTestId("hosts-done").innerText()).toBe(`${done} of 5 hosts done`);
   return list;
 }
 

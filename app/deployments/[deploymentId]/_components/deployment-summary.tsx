@@ -58,7 +58,7 @@ export function DeploymentSummary({ d, overview }: { d: DeploymentInfo; overview
       ) : null}
       <div className="rounded-lg border border-border bg-surface p-4">
         <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2 text-sm">
-          <span>
+          <span data-testid="hosts-done">
             <span className="font-semibold tabular-nums">{done}</span> <span className="text-muted">of {total} host{total === 1 ? "" : "s"} done</span>
           </span>
           <span className="text-xs text-muted">
