@@ -62,7 +62,7 @@ export function TargetList({
         <input
           type="search"
           aria-label="Find a host"
-          placeholder={`Find among ${targets.length.toLocaleString()} hosts`}
+          placeholder={targets.length === 1 ? "Find a host" : `Find among ${targets.length.toLocaleString()} hosts`}
           value={search}
           onChange={(e) => setSearch(e.target.value)}
           className="h-7 w-full rounded-md border border-border-strong bg-surface px-2 text-xs"
