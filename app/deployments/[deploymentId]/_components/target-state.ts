@@ -9,7 +9,7 @@ export type TargetState = {
   reason: string | null;
 };
 
-type Target = Pick<DeploymentTargetInfo, "status" | "currentEvent" | "failedEvent" | "failedErrorCode">;
+type Target = Pick<DeploymentTargetInfo, "status" | "currentEvent" | "failedEvent" | "failedErrorCode" | "online">;
 
 /**
  * What to say about one host of a deployment. A stop fails the running event with Cancelled and skips the hosts
@@ -32,5 +32,9 @@ export function describeTargetState(t: Target, deploymentStatus: DeploymentStatu
     return { shown: t.status, detail: t.failedEvent ? `${t.status === "Unknown" ? "Unknown" : "Failed"} · failed in ${t.failedEvent}` : t.status, reason: null };
   }
   if (t.status === "InProgress") return { shown: t.status, detail: t.currentEvent ? `In progress · ${t.currentEvent}` : "In progress", reason: null };
-  return { shown: t.status, detail: t.status === "Pending" ? "Pending" : t.status, reason: null };
+  if (t.status === "Pending") {
+    // A pending host waits for its batch; one whose agent is away would also wait for the agent once its turn comes.
+    return t.online ? { shown: t.status, detail: "Pending · waiting for its batch", reason: null } : { shown: t.status, detail: "Pending · waiting for its agent (offline)", reason: "Pending: this host's agent is offline; when its batch starts, the host fails unless the agent connects within the agent grace period." };
+  }
+  return { shown: t.status, detail: t.status, reason: null };
 }
