@@ -129,8 +129,6 @@ describe("every page", () => {
           for (const p of pages) {
             await browser.page.goto(`${url}${p.path}`);
             await p.ready(browser.page);
-            // Relative times and live counters settle within a frame or two.
-            await browser.page.waitForLoadState("networkidle").catch(() => undefined);
             const problems = await seriousViolations(browser.page);
             if (size === "phone") {
               const overflow = await sidewaysOverflow(browser.page);
@@ -147,6 +145,20 @@ describe("every page", () => {
       });
     }
   }
+
+  it("moves focus to the new page's heading after navigating with the keyboard", async () => {
+    const browser = await openBrowser();
+    try {
+      await signIn(browser.page, stack.server.url, TEST_ADMIN.email, TEST_ADMIN.password);
+      const nav = browser.page.getByRole("complementary", { name: "Main navigation" });
+      await nav.getByRole("link", { name: "Hosts" }).focus();
+      await browser.page.keyboard.press("Enter");
+      await browser.page.waitForURL(/\/hosts$/);
+      await waitFor("focus on the Hosts heading", () => browser.page.evaluate(() => document.activeElement?.tagName === "H1" && document.activeElement.textContent === "Hosts"), 10_000);
+    } finally {
+      await browser.close();
+    }
+  });
 
   it("shows the sign-in page accessibly to a signed-out visitor", async () => {
     for (const scheme of ["light", "dark"] as const) {
