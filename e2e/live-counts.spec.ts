@@ -106,6 +106,8 @@ describe("live counts", () => {
       released++;
       const counts = await expectCountsAgree(page, released);
       for (const p of [overview, group]) await rowOn(p).getByText(`${counts.Succeeded}/5 succeeded`).waitFor({ timeout: 15_000 });
+      // The group's "What each host runs" follows each host as it succeeds, not only when the deployment ends.
+      await group.getByRole("table", { name: "Hosts and their revisions" }).getByRole("row").filter({ hasText: host }).getByText(revisionId).waitFor({ timeout: 15_000 });
     }
     await page.getByTestId("deployment-status").getByText("Succeeded").waitFor({ timeout: 60_000 });
     expect(await summaryCounts(page)).toEqual({ Pending: 0, InProgress: 0, Succeeded: 5, Failed: 0, Skipped: 0 });

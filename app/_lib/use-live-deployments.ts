@@ -10,12 +10,15 @@ import { useTRPC } from "./trpc";
 type Update = Parameters<ServerToBrowserEvents["deployment:updated"]>[0];
 type Page = { items: DeploymentSummary[]; nextCursor: string | null };
 
-function patchPage(page: Page, u: Update, found: { value: boolean; statusChanged: boolean }): Page {
+type Found = { value: boolean; statusChanged: boolean; hostFinished: boolean };
+
+function patchPage(page: Page, u: Update, found: Found): Page {
   let changed = false;
   const items = page.items.map((d) => {
     if (d.deploymentId !== u.deploymentId) return d;
     found.value = true;
     if (d.status !== u.status) found.statusChanged = true;
+    if (d.deploymentOverview.Succeeded !== u.overview.Succeeded) found.hostFinished = true;
     changed = true;
     return { ...d, status: u.status, deploymentOverview: u.overview, completeTime: u.completedAt ?? d.completeTime };
   });
@@ -32,6 +35,17 @@ export function useLiveDeployments(): void {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const whereTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // A host that succeeds now runs the new revision: what-runs-where views refetch, debounced, without the lists.
+  const refetchWhereRuns = () => {
+    if (whereTimer.current) return;
+    whereTimer.current = setTimeout(() => {
+      whereTimer.current = null;
+      void queryClient.invalidateQueries({ queryKey: trpc.deploymentGroups.hosts.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.deploymentGroups.matrix.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.hosts.deployments.pathKey() });
+    }, REFETCH_DELAY_MS);
+  };
   const refetchLists = () => {
     if (timer.current) return;
     timer.current = setTimeout(() => {
@@ -46,7 +60,7 @@ export function useLiveDeployments(): void {
     if (resumed) void queryClient.invalidateQueries({ queryKey: trpc.deployments.pathKey() });
   });
   useLiveEvent("deployment:updated", (u) => {
-    const found = { value: false, statusChanged: false };
+    const found: Found = { value: false, statusChanged: false, hostFinished: false };
     queryClient.setQueriesData<Page | InfiniteData<Page>>({ queryKey: trpc.deployments.list.pathKey() }, (old) => {
       if (!old) return old;
       if ("pages" in old) return { ...old, pages: old.pages.map((p) => patchPage(p, u, found)) };
@@ -58,5 +72,6 @@ export function useLiveDeployments(): void {
     }
     // A status that moves a deployment between filtered lists, or one not listed yet, needs the server's view.
     if (!found.value || found.statusChanged || u.completedAt !== null) refetchLists();
+    else if (found.hostFinished) refetchWhereRuns();
   });
 }
