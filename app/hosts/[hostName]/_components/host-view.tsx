@@ -102,7 +102,7 @@ export function HostView({ hostName }: { hostName: string }) {
                 { label: "Free disk", value: formatBytes(f.freeDiskBytes) },
                 { label: "Agent root", value: <span className="font-mono text-xs">{f.rootDir}</span> },
                 { label: "Enrolled", value: formatDateTime(h.enrolledAt) },
-                { label: "Last seen", value: <RelativeTime at={h.lastSeenAt} /> },
+                { label: "Last seen", value: h.status === "Online" ? "Now (connected)" : <RelativeTime at={h.lastSeenAt} /> },
               ]}
             />
           ) : (
