@@ -66,6 +66,10 @@ beforeAll(async () => {
   const { deploymentId: liveId } = await session.api.deployments.create.mutate({ applicationName: "storefront", deploymentGroupName: "production", revisionId: held, description: "Ship the checkout fix" });
   await waitFor("the live deployment's first host to wait in AfterInstall", async () => (await session.api.deployments.listTargets.query({ deploymentId: liveId })).some((t) => t.currentEvent === "AfterInstall"), 90_000);
   await session.api.apiTokens.create.mutate({ name: "ci", role: "viewer" }).catch(() => undefined);
+  // A host of the staging group whose agent has gone away: the review dialog must warn about it.
+  const spare = await startAgent(stack, session.api, "tour-spare", [{ key: "zone", value: "z1" }]);
+  await spare.kill();
+  await waitFor("tour-spare to be offline", async () => (await session.api.hosts.get.query({ hostName: "tour-spare" })).status === "Offline", 30_000);
 
   const text = (t: string | RegExp) => (page: Page) => page.getByText(t).first().waitFor();
   const heading = (t: string | RegExp) => (page: Page) => page.getByRole("heading", { name: t }).first().waitFor();
@@ -155,6 +159,27 @@ describe("every page", () => {
       await browser.page.keyboard.press("Enter");
       await browser.page.waitForURL(/\/hosts$/);
       await waitFor("focus on the Hosts heading", () => browser.page.evaluate(() => document.activeElement?.tagName === "H1" && document.activeElement.textContent === "Hosts"), 10_000);
+      // An online host was "last seen" when its agent connected, which can read as hours ago; it is seen now.
+      await browser.page.goto(`${stack.server.url}/hosts/tour-web-2`);
+      await browser.page.getByText("Now (connected)").waitFor();
+      // A new API token starts at the least role that can deploy, not at the creator's admin role.
+      await browser.page.goto(`${stack.server.url}/settings/api-tokens`);
+      await browser.page.getByRole("button", { name: "New token" }).click();
+      expect(await browser.page.getByRole("dialog").getByLabel("Role").inputValue()).toBe("deployer");
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("warns in the review dialog about the group's offline hosts before deploying", async () => {
+    const browser = await openBrowser();
+    try {
+      await signIn(browser.page, stack.server.url, TEST_ADMIN.email, TEST_ADMIN.password);
+      await browser.page.goto(`${stack.server.url}/applications/storefront/deploy?group=staging`);
+      await browser.page.getByText("2 hosts match").waitFor();
+      await browser.page.getByRole("button", { name: "Review and deploy" }).click();
+      const warning = browser.page.getByRole("dialog", { name: "Start this deployment?" }).getByTestId("offline-warning");
+      expect(await warning.innerText()).toMatch(/^1 host is offline: tour-spare\. When its turn comes, each fails unless its agent connects within the agent grace period/);
     } finally {
       await browser.close();
     }
