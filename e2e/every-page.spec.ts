@@ -138,7 +138,10 @@ describe("every page", () => {
               const overflow = await sidewaysOverflow(browser.page);
               if (overflow > 0) problems.push(`scrolls sideways by ${overflow} px`);
             }
-            if (problems.length > 0) findings[p.name] = problems;
+            if (problems.length > 0) {
+              findings[p.name] = problems;
+              console.log(`${p.name} at ${size} size in ${scheme}:\n  ${problems.join("\n  ")}`);
+            }
             await browser.page.screenshot({ path: path.join(OUT, `${p.name}-${size}-${scheme}.png`), fullPage: true });
           }
           expect(findings).toEqual({});
@@ -146,7 +149,7 @@ describe("every page", () => {
         } finally {
           await browser.close();
         }
-      });
+      }, 900_000);
     }
   }
 
@@ -200,5 +203,5 @@ describe("every page", () => {
         }
       }
     }
-  });
+  }, 600_000);
 });
