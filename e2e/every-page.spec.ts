@@ -62,7 +62,7 @@ beforeAll(async () => {
     const rollbackId = (await session.api.deployments.get.query({ deploymentId: failedId })).rollbackInfo?.rollbackDeploymentId;
     return rollbackId ? ["Succeeded", "Failed"].includes((await session.api.deployments.get.query({ deploymentId: rollbackId })).status) : false;
   }, 90_000);
-  const held = await uploadBundle(url, session, "storefront", await hookBundle("storefront-v3", { AfterInstall: waitForFile("warming caches…", path.join(stack.workDir, "never")) }), "v1.1.1");
+  const held = await uploadBundle(url, session, "storefront", await hookBundle("storefront-v3", { AfterInstall: waitForFile("warming caches…", path.join(stack.workDir, "never")) }, 3600), "v1.1.1");
   const { deploymentId: liveId } = await session.api.deployments.create.mutate({ applicationName: "storefront", deploymentGroupName: "production", revisionId: held, description: "Ship the checkout fix" });
   await waitFor("the live deployment's first host to wait in AfterInstall", async () => (await session.api.deployments.listTargets.query({ deploymentId: liveId })).some((t) => t.currentEvent === "AfterInstall"), 90_000);
   await session.api.apiTokens.create.mutate({ name: "ci", role: "viewer" }).catch(() => undefined);

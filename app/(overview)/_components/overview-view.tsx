@@ -24,7 +24,7 @@ export function OverviewView() {
       <PageHeader title="Overview" description="What is deploying now, what just finished and what needs a look." />
       {fresh && apps.data && hosts.data ? <GettingStarted apps={apps.data} hosts={hosts.data} /> : null}
       <StatTiles />
-      <div className="mt-6 grid gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
+      <div className="mt-6 grid grid-cols-[minmax(0,1fr)] gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="space-y-6">
           <Section title="In progress">
             <DeploymentList status={[...activeDeploymentStatuses]} showApplication pageSize={10} emptyTitle="Nothing is deploying right now" />

@@ -90,7 +90,7 @@ export function DeploymentView({ deploymentId }: { deploymentId: string }) {
             {d.status === "Scheduled" ? "The group's tag filters are evaluated at the start time." : "The group's tag filters matched no registered host."}
           </EmptyState>
         ) : (
-          <div className="grid gap-4 lg:grid-cols-[18rem_minmax(0,1fr)]">
+          <div className="grid grid-cols-[minmax(0,1fr)] gap-4 lg:grid-cols-[18rem_minmax(0,1fr)]">
             <div className="flex h-72 flex-col lg:sticky lg:top-16 lg:h-[calc(100vh-5.5rem)]">
               <TargetList targets={targets.data} deploymentStatus={d.status} selectedId={selected} onSelect={select} />
             </div>

@@ -12,7 +12,7 @@ export function LifecycleTimeline({ events, deploymentId, revisionId, selected, 
   const running = events.some((e) => e.status === "InProgress");
   const now = useNow(1000, running);
   return (
-    <ol className="grid gap-1 sm:grid-cols-2 xl:grid-cols-4" aria-label="Lifecycle events">
+    <ol className="grid grid-cols-[minmax(0,1fr)] gap-1 sm:grid-cols-2 xl:grid-cols-4" aria-label="Lifecycle events">
       {events.map((e) => {
         const isSelected = selected === e.lifecycleEventName;
         const otherRevision = e.scriptRevisionId && e.scriptRevisionId !== revisionId;

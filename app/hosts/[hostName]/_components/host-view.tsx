@@ -67,7 +67,7 @@ export function HostView({ hostName }: { hostName: string }) {
           ) : null
         }
       />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-2">
         <Section
           title="Tags"
           actions={

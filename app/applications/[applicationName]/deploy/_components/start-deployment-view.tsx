@@ -95,7 +95,7 @@ export function StartDeploymentView({ applicationName, initialGroup, initialRevi
   return (
     <>
       <PageHeader title="Start a deployment" crumbs={crumbs} description={`Deploy a revision of ${applicationName} to one of its deployment groups.`} />
-      <form onSubmit={submit} className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
+      <form onSubmit={submit} className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
         <div className="space-y-6">
           <Section title="What and where">
             <div className="grid gap-4 sm:grid-cols-2">

@@ -89,7 +89,7 @@ export function GroupView({ applicationName, groupName }: { applicationName: str
           }}
         />
       ) : (
-        <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
+        <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
           <div className="space-y-6">
             <Section title="Settings">
               <Facts
