@@ -236,4 +236,14 @@ describe("agent protocol against a real Socket.IO server", () => {
     expect(server.violations).toEqual([]);
     expect(server.stored.at(-1)!.seq).toBeGreaterThanOrEqual(result.lastLogSeq);
   });
+
+  it("trusts no acknowledgement above its own highest seq: keeps the lines, holds the result and sends both once the server is honest", async () => {
+    const { sha, body } = await startWithDownloadedBundle("i=0; while [ $i -lt 50 ]; do echo y$i; i=$((i+1)); done");
+    server.forgeLogAcks(2);
+    const result = await run(command("ApplicationStart", sha, body.length));
+    expect(result.status).toBe("Succeeded");
+    expect(server.linesOf(result.commandId).filter((l) => l.stream === "stdout").map((l) => l.text)).toEqual(Array.from({ length: 50 }, (_, i) => `y${i}`));
+    expect(server.violations).toEqual([]);
+    expect(agentLog.some((l) => /acknowledged log line 9007199254740991, but this agent has written only up to/.test(l))).toBe(true);
+  });
 });

@@ -204,7 +204,14 @@ export class AgentConnection {
       this.scheduleReconnect(true);
       return;
     }
-    journal.raiseSeqFloor(ack.data.ackedLogSeq);
+    if (ack.data.ackedLogSeq > journal.lastSeq) {
+      this.options.log(
+        `the server says it stored log lines up to ${ack.data.ackedLogSeq}, but this agent has written only up to ${journal.lastSeq}; not trusting it, retrying slowly`,
+      );
+      this.socket.disconnect();
+      this.scheduleReconnect(true);
+      return;
+    }
     this.ackedSeq = ack.data.ackedLogSeq;
     this.sentSeq = ack.data.ackedLogSeq;
     journal.acknowledgeLogs(this.ackedSeq);
@@ -262,6 +269,12 @@ export class AgentConnection {
         if (!ack.success) {
           const error = (reply as { error?: unknown })?.error;
           this.options.log(`the server refused log lines: ${typeof error === "string" ? error : "unexpected reply"}; retrying`);
+          this.sentSeq = this.ackedSeq;
+          await sleep(2000);
+          continue;
+        }
+        if (ack.data.ackedSeq > journal.lastSeq) {
+          this.options.log(`the server acknowledged log line ${ack.data.ackedSeq}, but this agent has written only up to ${journal.lastSeq}; not trusting it, resending`);
           this.sentSeq = this.ackedSeq;
           await sleep(2000);
           continue;

@@ -115,15 +115,6 @@ describe("Journal log lines", () => {
     reopened.close();
   });
 
-  it("raising the seq floor makes the next line start after it", () => {
-    const journal = Journal.open(dir);
-    journal.appendLine("c-1", "stdout", "a");
-    journal.raiseSeqFloor(500);
-    expect(journal.appendLine("c-1", "stdout", "b")[0].seq).toBe(501);
-    expect(journal.readAfter(1, 10).map((l) => l.seq)).toEqual([501]);
-    journal.close();
-  });
-
   it("splits long lines into 16 KB pieces with consecutive seqs", () => {
     const journal = Journal.open(dir);
     const written = journal.appendLine("c-1", "stdout", "x".repeat(40000));

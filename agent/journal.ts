@@ -76,9 +76,6 @@ export class Journal {
   appendLine(commandId: string, stream: LogLine["stream"], text: string, at = Date.now()): LogLine[] {
     return this.logs.appendLine(commandId, stream, text, at);
   }
-  raiseSeqFloor(seq: number): void {
-    this.logs.raiseSeqFloor(seq);
-  }
   readAfter(afterSeq: number, max: number): LogLine[] {
     return this.logs.readAfter(afterSeq, max);
   }

@@ -111,16 +111,6 @@ export class LogJournal {
     return written;
   }
 
-  /**
-   * Never hand out a seq at or below `seq` (the server has stored up to it, e.g. from a previous
-   * installation of this host's credential).
-   */
-  raiseSeqFloor(seq: number): void {
-    if (seq <= this.highestSeq) return;
-    this.highestSeq = seq;
-    this.writeSeqFile();
-  }
-
   /** Lines with seq > afterSeq, in order, at most `max`: from the memory tail when it reaches back that far, else from disk. */
   readAfter(afterSeq: number, max: number): LogLine[] {
     const out: LogLine[] = [];

@@ -168,6 +168,26 @@ describe("the agent program", () => {
     }
   });
 
+  it("refuses to start a second agent on the same root while the first runs, and restarts at once after a kill -9", async () => {
+    const first = await start();
+    const second = await runAgentToExit(["--server", server.url, "--root", first.rootDir]);
+    expect(second.status).toBe(1);
+    expect(second.stderr).toContain(`another agent (pid ${first.process.pid}) is already running with the root ${first.rootDir}`);
+    expect(server.hellos).toHaveLength(1);
+    await first.kill("SIGKILL");
+    const startedAt = Date.now();
+    await start({ enrollToken: undefined });
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+  }, 60_000);
+
+  it("takes over a lock whose pid now belongs to an unrelated process", async () => {
+    const root = path.join(tmp, "root");
+    fs.mkdirSync(root, { recursive: true });
+    fs.writeFileSync(path.join(root, "agent.lock"), JSON.stringify({ pid: process.pid, startTime: "1" }));
+    const agent = await start({ rootDir: root });
+    expect(agent.output()).toContain("connected to");
+  }, 60_000);
+
   it("keeps its version in step with package.json", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
     expect(AGENT_VERSION).toBe(pkg.version);

@@ -8,6 +8,7 @@ import { enrollHost, EnrollmentRefusedError } from "./enrollment";
 import { Journal } from "./journal";
 import { createLayout, ensureRootDirs, type Layout } from "./layout";
 import { describeProxyFor } from "./proxy";
+import { acquireRootLock, RootLockedError } from "./root-lock";
 import { AGENT_VERSION } from "./version";
 
 function log(message: string): void {
@@ -76,6 +77,13 @@ async function main(): Promise<void> {
   if (os.platform() !== "linux") log(`warning: the agent supports linux hosts; this is ${os.platform()}`);
   const layout = createLayout(config.rootDir);
   ensureRootDirs(layout);
+  let releaseRoot: () => void;
+  try {
+    releaseRoot = acquireRootLock(layout.root);
+  } catch (error) {
+    if (error instanceof RootLockedError) fail(error.message);
+    throw error;
+  }
   const credential = await loadOrEnroll(config, layout);
   const proxy = describeProxyFor(credential.serverUrl);
   if (proxy) log(`using proxy ${proxy} for ${credential.serverUrl}`);
@@ -110,6 +118,7 @@ async function main(): Promise<void> {
     connection.close();
     await executor.shutdown();
     journal.close();
+    releaseRoot();
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

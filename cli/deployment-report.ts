@@ -27,6 +27,7 @@ async function readLastLines(client: LandlineClient, deploymentId: string, targe
       ...(eventName ? { eventName: eventName as never } : {}),
       afterSeq,
       limit: 5000,
+      untilVerdict: true,
     });
     kept = [...kept, ...res.lines.map((l) => l.text)].slice(-tail);
     if (res.lines.length < 5000) return { lines: kept, complete: res.complete };
@@ -82,6 +83,14 @@ export function printProgress(term: Terminal, previous: Map<string, string>, sna
     previous.set(deploymentKey, d.status);
     term.err(`${d.deploymentId} ${paint(term, statusStyle(d.status), d.status)}`);
   }
+  const storageKey = `storage|${d.storageProblem?.code ?? "ok"}`;
+  if (!previous.has(storageKey)) {
+    const hadProblem = [...previous.keys()].some((key) => key.startsWith("storage|") && key !== "storage|ok");
+    for (const key of [...previous.keys()]) if (key.startsWith("storage|")) previous.delete(key);
+    previous.set(storageKey, "");
+    if (d.storageProblem) term.err(`  ${paint(term, "red", "STORAGE")}: ${d.storageProblem.message}`);
+    else if (hadProblem) term.err("  the server can store data again");
+  }
   for (const t of snapshot.targets) {
     const step = describeTargetStep(t);
     const key = `${t.status}|${step}`;
@@ -106,6 +115,7 @@ export function renderSummary(term: Terminal, snapshot: DeploymentSnapshot, fail
       `  ${d.applicationName} / ${d.deploymentGroupName}  revision ${d.revision.revisionId}${took ? `  ${took}` : ""}`,
   );
   if (d.errorInformation) lines.push(`${paint(term, "red", d.errorInformation.code)}: ${d.errorInformation.message}`);
+  if (d.storageProblem) lines.push(`${paint(term, "red", "STORAGE")}: ${d.storageProblem.message}`);
   if (d.rollbackInfo?.rollbackDeploymentId) lines.push(`Rolled back by ${d.rollbackInfo.rollbackDeploymentId}`);
   if (d.rollbackInfo?.rollbackMessage) lines.push(d.rollbackInfo.rollbackMessage);
   if (snapshot.targets.length > 0) {

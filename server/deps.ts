@@ -24,6 +24,10 @@ export interface Services {
   signInLimiter: import("./auth/sign-in-limiter").SignInLimiter;
   /** Records webhook deliveries for deployment events and runs the delivery loop (server/notifications). */
   notifier: import("./notifications/notifier").Notifier;
+  /** Whether the data directory takes writes (server/storage/storage-health.ts). */
+  storageHealth: import("./storage/storage-health").StorageHealth;
+  /** Ends socket connections whose session, API token or host was revoked (server/sockets); call after revoking. */
+  connections: import("./sockets/revoked-connections").RevokedConnections;
   /** Prometheus hooks: one call per thing counted (server/metrics). */
   metrics: import("./metrics/metrics").Metrics;
 }

@@ -17,6 +17,9 @@ const envSchema = z.object({
   LANDLINE_SESSION_DAYS: z.coerce.number().positive().default(14),
   LANDLINE_AGENT_GRACE_SECONDS: z.coerce.number().positive().default(60),
   LANDLINE_EVENT_PICKUP_SECONDS: z.coerce.number().positive().default(300),
+  // How long a client may take to send request headers, and a request body (authenticated bundle uploads: an hour).
+  LANDLINE_HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  LANDLINE_BODY_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
   LANDLINE_METRICS_TOKEN: z.string().min(16).optional(),
   // Seconds between webhook delivery attempts, comma-separated; one more attempt than delays.
   LANDLINE_WEBHOOK_RETRY_SECONDS: z

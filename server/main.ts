@@ -23,11 +23,16 @@ import { startOrchestrator } from "./orchestrator/start";
 import { attachAgentNamespace } from "./sockets/agent-namespace";
 import { attachBrowserNamespace } from "./sockets/browser-namespace";
 import { openDatabase } from "./storage/database";
+import { createStorageHealth } from "./storage/storage-health";
 import { startWalCheckpointer } from "./storage/wal-checkpointer";
 import { clientAddress } from "./http/client-address";
 import { compressResponses } from "./http/compress-responses";
+import { armRequestDeadline, UPLOAD_TIMEOUT_MS } from "./http/request-deadline";
+import { guardTrpcRequests } from "./http/trpc-request-gate";
 import { seedPredefinedConfigs } from "./storage/seed";
 import { appRouter } from "./trpc/router";
+
+const REVOCATION_SWEEP_MS = 30_000;
 
 async function main(): Promise<void> {
   let env;
@@ -45,14 +50,24 @@ async function main(): Promise<void> {
   seedPredefinedConfigs(db);
   await removeStaleUploads(env.dataDir);
   const deps: Deps = { db, env, now: () => Date.now(), services: {} };
+  const storageHealth = createStorageHealth(env.dataDir, deps.now);
+  deps.services.storageHealth = storageHealth;
   const metricsRegistry = new Registry();
   collectDefaultMetrics({ register: metricsRegistry });
-  const metrics = createMetrics(metricsRegistry, db);
+  const metrics = createMetrics(metricsRegistry, db, storageHealth, env.dataDir);
   deps.services.metrics = metrics;
   const notifier = createNotifier(deps, { retryDelaysMs: env.LANDLINE_WEBHOOK_RETRY_SECONDS.map((s) => s * 1000) });
   deps.services.notifier = notifier;
   deps.services.signInLimiter = createSignInLimiter();
-  await bootstrapAdminFromEnv(deps);
+  try {
+    await bootstrapAdminFromEnv(deps);
+  } catch (err) {
+    if (err instanceof EnvError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
 
   const trpcHandler = createHTTPHandler({
     router: appRouter,
@@ -65,7 +80,7 @@ async function main(): Promise<void> {
     }),
   });
 
-  const compressedTrpc = compressResponses(trpcHandler);
+  const compressedTrpc = guardTrpcRequests(env, compressResponses(trpcHandler));
 
   let nextHandle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   const route = (req: IncomingMessage, res: ServerResponse): Promise<void> | void => {
@@ -78,7 +93,10 @@ async function main(): Promise<void> {
     if (url === "/metrics" || url.startsWith("/metrics?")) return handleMetrics(deps, metricsRegistry, req, res);
     if (url === "/api/cli/download") return handleCliDownload(deps, req, res);
     if (url === "/healthz") {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
+      const storage = storageHealth.current();
+      res
+        .writeHead(storage ? 503 : 200, { "content-type": "application/json", "cache-control": "no-store" })
+        .end(JSON.stringify(storage ? { ok: false, storage: { ok: false, ...storage } } : { ok: true, storage: { ok: true } }));
       return;
     }
     if (nextHandle) return nextHandle(req, res);
@@ -86,19 +104,36 @@ async function main(): Promise<void> {
   };
   // The request listener is installed before Socket.IO attaches, so /socket.io/* never reaches Next.
   const httpServer = createServer(
+    {
+      headersTimeout: env.LANDLINE_HEADERS_TIMEOUT_SECONDS * 1000,
+      // The ceiling for every request; each one gets a far shorter body deadline below, which only an authenticated upload extends.
+      requestTimeout: UPLOAD_TIMEOUT_MS,
+      // How often Node checks the two timeouts above; its default of 30 s would let a slow client stay 30 s longer.
+      connectionsCheckingInterval: 1000,
+    },
     instrumentRequests(metrics, (req, res) => {
       Promise.resolve(route(req, res)).catch((err: unknown) => {
+        storageHealth.recordFailure(err);
         console.error("request failed", req.method, req.url?.split("?")[0], err);
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: "Internal server error" }));
         else res.destroy();
       });
     }),
   );
-  // Node's default of 5 minutes to receive a request would cut off large bundle uploads on slow links.
-  httpServer.requestTimeout = 60 * 60 * 1000;
   const io = new SocketServer(httpServer, { serveClient: false, maxHttpBufferSize: 8 * 1024 * 1024 });
-  deps.services.live = attachBrowserNamespace(io, deps);
-  attachAgentNamespace(io, deps);
+  // Prepended after Socket.IO took over the request listener, so its polling requests get the deadline too.
+  httpServer.prependListener("request", (req, res) => armRequestDeadline(req, res, env.LANDLINE_BODY_TIMEOUT_SECONDS * 1000));
+  const browserNamespace = attachBrowserNamespace(io, deps);
+  deps.services.live = browserNamespace;
+  const agentNamespace = attachAgentNamespace(io, deps);
+  deps.services.connections = {
+    endRevokedConnections() {
+      browserNamespace.endRevokedConnections();
+      agentNamespace.endRevokedConnections();
+    },
+  };
+  // Catches what no request here revoked: sessions and tokens expiring, and the admin command's changes.
+  const revocationSweep = setInterval(() => deps.services.connections?.endRevokedConnections(), REVOCATION_SWEEP_MS);
   const stopOrchestrator = startOrchestrator(deps, io);
   notifier.start();
 
@@ -127,6 +162,7 @@ async function main(): Promise<void> {
     closing = true;
     stopLocalAgent();
     stopOrchestrator();
+    clearInterval(revocationSweep);
     notifier.stop();
     io.close();
     await closeNext().catch(() => {});

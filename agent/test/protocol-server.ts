@@ -50,6 +50,7 @@ export async function startProtocolServer(options: ProtocolServerOptions = {}) {
   let duplicateLines = 0;
   let handshakes = 0;
   let logAckDelayMs = 0;
+  let forgedLogAcks = 0;
   let agent: Socket<AgentToServerEvents, ServerToAgentEvents> | null = null;
   let hostName = "web-1";
   const maxSeq = () => stored.at(-1)?.seq ?? 0;
@@ -115,6 +116,10 @@ export async function startProtocolServer(options: ProtocolServerOptions = {}) {
     socket.on("log:appended", (batch, ack) => {
       const parsed = logAppendedSchema.safeParse(batch);
       if (!parsed.success) return ack({ ok: false, error: parsed.error.message });
+      if (forgedLogAcks > 0) {
+        forgedLogAcks--;
+        return ack({ ackedSeq: Number.MAX_SAFE_INTEGER });
+      }
       for (const line of parsed.data.lines) {
         if (line.seq <= maxSeq()) {
           duplicateLines++;
@@ -173,6 +178,10 @@ export async function startProtocolServer(options: ProtocolServerOptions = {}) {
     },
     setLogAckDelay(ms: number) {
       logAckDelayMs = ms;
+    },
+    /** Answers the next `count` log batches with an acknowledgement of seq 2^53-1, storing nothing. */
+    forgeLogAcks(count: number) {
+      forgedLogAcks = count;
     },
     sendCommand(spec: CommandSpec): Promise<CommandAccepted> {
       return connectedAgent().timeout(5000).emitWithAck("command:run", spec);

@@ -1,9 +1,10 @@
 import type { Deps } from "../deps";
 import { DomainError } from "../domain-errors";
+import { EnvError } from "../env";
 import { recordAudit } from "./audit";
 import { createUser, hasAnyUser } from "./users";
 
-/** Creates the first admin from LANDLINE_ADMIN_EMAIL / LANDLINE_ADMIN_PASSWORD when no user exists. */
+/** Creates the first admin from LANDLINE_ADMIN_EMAIL / LANDLINE_ADMIN_PASSWORD when no user exists; EnvError for a weak password. */
 export async function bootstrapAdminFromEnv(deps: Deps, log: (line: string) => void = console.log): Promise<void> {
   const email = deps.env.LANDLINE_ADMIN_EMAIL;
   const password = deps.env.LANDLINE_ADMIN_PASSWORD;
@@ -20,6 +21,7 @@ export async function bootstrapAdminFromEnv(deps: Deps, log: (line: string) => v
   } catch (err) {
     // Another process created the first user between the check and the insert.
     if (err instanceof DomainError && err.kind === "CONFLICT") return;
+    if (err instanceof DomainError && err.kind === "INVALID") throw new EnvError(`Invalid configuration:\n  LANDLINE_ADMIN_PASSWORD: ${err.message}`);
     throw err;
   }
 }

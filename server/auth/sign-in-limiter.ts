@@ -3,48 +3,73 @@ import type { Deps } from "../deps";
 import { DomainError } from "../domain-errors";
 
 /**
- * Counts sign-in attempts per account and per client address, in memory (a restart forgets them).
- * Every attempt is counted as a failure before the password is checked, so parallel guesses cannot
- * slip past the limit while argon2 runs; a success takes its attempt back.
+ * Counts failed sign-ins in memory (a restart forgets them), so that nobody can lock a user out:
+ * - per account and address: the guesses one address may make at one account;
+ * - per address: the guesses one address may make at all accounts together;
+ * - per account (the brake): once an account has had many failures from anywhere, an address that has already
+ *   failed on it is refused, while an address that has not (the user's own, say) may still sign in.
+ * Every attempt is counted as a failure before the password is checked, so parallel guesses cannot slip past
+ * the limits while argon2 runs; a success takes its attempt back.
  */
 export type SignInLimiter = {
-  /** Counts one attempt; throws RATE_LIMITED (details.retryAfterSeconds) when the account or address is over its limit. */
+  /** Counts one attempt; throws RATE_LIMITED (details.retryAfterSeconds) when a limit refuses it. */
   reserveAttempt(email: string, ip: string | null): Promise<void>;
-  /** Clears the account's failures and returns the address's attempt; other failures from the address still count. */
+  /** Clears the failures of this account from this address and returns the attempt to the other counters. */
   recordSuccess(email: string, ip: string | null): Promise<void>;
 };
 
 export type SignInLimits = {
-  /** Failed attempts allowed per account within the window. */
-  perAccount: number;
-  /** Failed attempts allowed per client address within the window. */
+  /** Failed attempts allowed per account from one address within `windowSeconds`. */
+  perAccountAndAddress: number;
+  /** Failed attempts allowed per address (all accounts) within `windowSeconds`. */
   perAddress: number;
   windowSeconds: number;
+  /** Failures of one account (all addresses) within `brakeWindowSeconds` that turn the brake on. */
+  accountBrake: number;
+  brakeWindowSeconds: number;
 };
 
-export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = { perAccount: 5, perAddress: 20, windowSeconds: 15 * 60 };
+export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = {
+  perAccountAndAddress: 5,
+  perAddress: 20,
+  windowSeconds: 15 * 60,
+  accountBrake: 50,
+  brakeWindowSeconds: 60 * 60,
+};
 
 export function createSignInLimiter(limits: SignInLimits = DEFAULT_SIGN_IN_LIMITS): SignInLimiter {
-  const byAccount = new RateLimiterMemory({ keyPrefix: "account", points: limits.perAccount, duration: limits.windowSeconds });
+  const byPair = new RateLimiterMemory({ keyPrefix: "account+address", points: limits.perAccountAndAddress, duration: limits.windowSeconds });
   const byAddress = new RateLimiterMemory({ keyPrefix: "address", points: limits.perAddress, duration: limits.windowSeconds });
+  const byAccount = new RateLimiterMemory({ keyPrefix: "account", points: limits.accountBrake, duration: limits.brakeWindowSeconds });
   const addressKey = (ip: string | null) => ip ?? "unknown";
+  const pairKey = (email: string, ip: string | null) => `${email.trim().toLowerCase()}|${addressKey(ip)}`;
+  const accountKey = (email: string) => email.trim().toLowerCase();
 
   return {
     async reserveAttempt(email, ip) {
       try {
-        await byAccount.consume(email);
-      } catch (rejection) {
-        throw rateLimited(rejection);
-      }
-      try {
         await byAddress.consume(addressKey(ip));
       } catch (rejection) {
-        await byAccount.reward(email, 1);
         throw rateLimited(rejection);
       }
+      let pair: RateLimiterRes;
+      try {
+        pair = await byPair.consume(pairKey(email, ip));
+      } catch (rejection) {
+        await byAddress.reward(addressKey(ip), 1);
+        throw rateLimited(rejection);
+      }
+      const account = await byAccount.get(accountKey(email));
+      const braking = account !== null && account.consumedPoints >= limits.accountBrake;
+      // Under the brake an address gets no second attempt; its first one (consumedPoints 1) may be the user.
+      if (braking && pair.consumedPoints > 1) {
+        await Promise.all([byAddress.reward(addressKey(ip), 1), byPair.reward(pairKey(email, ip), 1)]);
+        throw rateLimited(account);
+      }
+      await byAccount.penalty(accountKey(email), 1);
     },
     async recordSuccess(email, ip) {
-      await Promise.all([byAccount.delete(email), byAddress.reward(addressKey(ip), 1)]);
+      await Promise.all([byPair.delete(pairKey(email, ip)), byAddress.reward(addressKey(ip), 1), byAccount.reward(accountKey(email), 1)]);
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Role } from "../contracts/resources";
 import { conflict, invalid, notFound } from "../domain-errors";
 import type { Db } from "../storage/database";
 import { users } from "../storage/schema";
+import { describePasswordWeakness } from "./password-strength";
 import { hashPassword, verifyPassword } from "./passwords";
 import { deleteUserSessions } from "./sessions";
 
@@ -44,8 +45,8 @@ export type NewUser = { email: string; name?: string | null; role: Role; passwor
 
 /** Creates a user; with `onlyIfFirst`, refuses (CONFLICT) unless the database has no user yet, checked in the same write transaction. */
 export async function createUser(db: Db, input: NewUser, now: number, options: { onlyIfFirst?: boolean } = {}): Promise<UserSummary> {
-  assertPasswordStrength(input.password);
   const email = normalizeEmail(input.email);
+  assertPasswordStrength(input.password, { email, name: input.name });
   const passwordHash = await hashPassword(input.password);
   const id = randomUUID();
   // Immediate: takes the write lock before reading, so two processes cannot both see an empty users table.
@@ -134,7 +135,9 @@ export function deleteUser(db: Db, id: string): UserSummary {
 
 /** Sets a new password and ends the user's sessions, except `keepSessionIdHash` (the caller's own). */
 export async function setPassword(db: Db, id: string, password: string, now: number, keepSessionIdHash?: string): Promise<void> {
-  assertPasswordStrength(password);
+  const user = db.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, id)).get();
+  if (!user) throw notFound("User");
+  assertPasswordStrength(password, user);
   const passwordHash = await hashPassword(password);
   db.transaction((tx) => {
     const updated = tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, id)).returning({ id: users.id }).all();
@@ -163,10 +166,12 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function assertPasswordStrength(password: string): void {
+function assertPasswordStrength(password: string, user: { email: string; name?: string | null }): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw invalid(`Password must be at least ${MIN_PASSWORD_LENGTH} characters`, { path: "password" });
   }
+  const weakness = describePasswordWeakness(password, user);
+  if (weakness) throw invalid(weakness, { path: "password" });
 }
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];

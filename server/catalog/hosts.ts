@@ -3,6 +3,7 @@ import type { HostInfo, HostRef, ListHostsInput, UpdateHostTagsInput } from "../
 import { activeDeploymentStatuses } from "../contracts/deployment";
 import type { HostStatus, HostTag, TagSet } from "../contracts/resources";
 import { conflict, DomainError } from "../domain-errors";
+import { selectConnectionChurnWarning } from "../engine/connection-churn";
 import { matchesTagSet } from "../engine/tag-filter";
 import type { Db } from "../storage/database";
 import { deploymentTargets, deployments, hosts } from "../storage/schema";
@@ -68,7 +69,7 @@ function findCurrentTargets(db: DbWriter, hostId: string | null): Map<string, Ho
   return current;
 }
 
-function describeHost(row: HostRow, currentDeployment: HostInfo["currentDeployment"]): HostInfo {
+function describeHost(row: HostRow, currentDeployment: HostInfo["currentDeployment"], now: number): HostInfo {
   return {
     hostId: row.id,
     hostName: row.name,
@@ -80,13 +81,14 @@ function describeHost(row: HostRow, currentDeployment: HostInfo["currentDeployme
     lastSeenAt: row.lastSeenAt,
     deregisteredAt: row.deregisteredAt,
     currentDeployment,
+    connectionChurn: selectConnectionChurnWarning({ replacements: row.connectionReplacements, lastReplacedAt: row.connectionReplacedAt }, now),
   };
 }
 
-function describeHosts(db: DbWriter, rows: HostRow[]): HostInfo[] {
+function describeHosts(db: DbWriter, rows: HostRow[], now: number): HostInfo[] {
   if (rows.length === 0) return [];
   const current = findCurrentTargets(db, rows.length === 1 ? rows[0].id : null);
-  return rows.map((row) => describeHost(row, current.get(row.id) ?? null));
+  return rows.map((row) => describeHost(row, current.get(row.id) ?? null, now));
 }
 
 function requireHost(db: DbWriter, hostName: string): HostRow {
@@ -95,7 +97,7 @@ function requireHost(db: DbWriter, hostName: string): HostRow {
   return row;
 }
 
-export function listHosts(db: Db, filter: ListHostsInput = {}): HostInfo[] {
+export function listHosts(db: Db, filter: ListHostsInput, now: number): HostInfo[] {
   const search = filter.search?.trim().toLowerCase();
   const rows = db
     .select()
@@ -105,28 +107,28 @@ export function listHosts(db: Db, filter: ListHostsInput = {}): HostInfo[] {
     .all();
   const tag = filter.tag;
   const matching = tag ? rows.filter((r) => r.tags.some((t) => t.key === tag.key && (tag.value === undefined || t.value === tag.value))) : rows;
-  return describeHosts(db, matching);
+  return describeHosts(db, matching, now);
 }
 
-export function getHost(db: Db, input: HostRef): HostInfo {
-  return describeHosts(db, [requireHost(db, input.hostName)])[0];
+export function getHost(db: Db, input: HostRef, now: number): HostInfo {
+  return describeHosts(db, [requireHost(db, input.hostName)], now)[0];
 }
 
 /** Hosts a tag set would target if a deployment were created now. */
-export function previewHostsForTagSet(db: Db, tagSet: TagSet): HostInfo[] {
+export function previewHostsForTagSet(db: Db, tagSet: TagSet, now: number): HostInfo[] {
   const ids = selectHostsForTagSet(db, tagSet).map((h) => h.hostId);
   if (ids.length === 0) return [];
   const rows = db.select().from(hosts).where(inArray(hosts.id, ids)).orderBy(hosts.name).all();
-  return describeHosts(db, rows);
+  return describeHosts(db, rows, now);
 }
 
 /** Replaces a host's tags; deployments already created keep the hosts they selected. */
-export function updateHostTags(db: Db, input: UpdateHostTagsInput): { host: HostInfo; previousTags: HostTag[] } {
+export function updateHostTags(db: Db, input: UpdateHostTagsInput, now: number): { host: HostInfo; previousTags: HostTag[] } {
   return db.transaction((tx) => {
     const row = requireHost(tx, input.hostName);
     if (row.deregisteredAt !== null) throw conflict(`Host ${row.name} is deregistered; its tags can no longer change`, { field: "hostName" });
     tx.update(hosts).set({ tags: input.tags }).where(eq(hosts.id, row.id)).run();
-    return { host: describeHosts(tx, [{ ...row, tags: input.tags }])[0], previousTags: row.tags };
+    return { host: describeHosts(tx, [{ ...row, tags: input.tags }], now)[0], previousTags: row.tags };
   });
 }
 
@@ -139,6 +141,6 @@ export function deregisterHost(db: Db, input: HostRef, now: number): HostInfo {
     const row = requireHost(tx, input.hostName);
     if (row.deregisteredAt !== null) throw conflict(`Host ${row.name} is already deregistered`, { field: "hostName" });
     tx.update(hosts).set({ deregisteredAt: now }).where(eq(hosts.id, row.id)).run();
-    return describeHosts(tx, [{ ...row, deregisteredAt: now }])[0];
+    return describeHosts(tx, [{ ...row, deregisteredAt: now }], now)[0];
   });
 }

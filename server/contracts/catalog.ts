@@ -230,6 +230,11 @@ export type HostInfo = {
   deregisteredAt: number | null;
   /** The target this host is working on or waiting for in an active deployment, or null. */
   currentDeployment: { deploymentId: string; targetId: string; status: TargetStatus } | null;
+  /**
+   * Set while the host's agent connections keep replacing each other (several times within minutes): two
+   * agents are probably running with this host's credential. Null otherwise.
+   */
+  connectionChurn: { replacements: number; lastReplacedAt: number } | null;
 };
 
 /** One deployment that targeted a host, newest first in a host's history. */

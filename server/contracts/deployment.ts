@@ -187,6 +187,11 @@ export const deploymentLogsInputSchema = z.object({
   afterSeq: z.number().int().nonnegative().default(0),
   /** Page size, at most 5000 lines. */
   limit: z.number().int().min(1).max(5000).default(1000),
+  /**
+   * Only lines written before each event's verdict: leaves out lines a host sent after the server had already
+   * decided its event (an agent back after AgentLost), so the tail read this way explains the verdict.
+   */
+  untilVerdict: z.boolean().default(false),
 });
 export type DeploymentLogsInput = z.infer<typeof deploymentLogsInputSchema>;
 
@@ -209,6 +214,22 @@ export type DeploymentLogLine = {
 };
 
 /** deployments.get: one deployment as CodeDeploy's DeploymentInfo describes it. Times are epoch ms. */
+/** The server cannot write to its data directory (a full disk, a quota, an I/O failure). */
+export type StorageProblem = {
+  /** SQLITE_FULL, ENOSPC, SQLITE_IOERR_..., EIO and the like. */
+  code: string;
+  /** What is wrong and what to do, for people. */
+  message: string;
+  /** Epoch ms of the first failure in this stretch. */
+  since: number;
+};
+
+/** deployments.get: a deployment, and while it runs, why it may not move. */
+export type DeploymentDetail = DeploymentInfo & {
+  /** Set while the deployment is unfinished and the server cannot store data (its log lines and results wait). */
+  storageProblem: StorageProblem | null;
+};
+
 export type DeploymentInfo = {
   /** d- and 9 upper-case alphanumerics. */
   deploymentId: string;

@@ -59,7 +59,7 @@ function makeState(
         lastLogSeq: null,
       })),
     })),
-    hosts: Object.fromEntries(Array.from({ length: n }, (_, i) => [`host${i}`, { online: true, lastSeenAt: 0 }])),
+    hosts: Object.fromEntries(Array.from({ length: n }, (_, i) => [`host${i}`, { online: true, lastSeenAt: 0, lastLogSeq: 0 }])),
     limits: { agentGraceMs: 60_000, eventPickupMs: 300_000 },
   };
 }
@@ -235,7 +235,7 @@ describe("decide: faults never hang a deployment", () => {
     { name: "an agent offline for longer than the grace period fails its target with AgentLost", offlineAt: 10_000, now: 70_000, status: "Failed" },
   ])("$name", ({ offlineAt, now, status }) => {
     const state = startedOneHost();
-    state.hosts.host0 = { online: false, lastSeenAt: offlineAt };
+    state.hosts.host0 = { online: false, lastSeenAt: offlineAt, lastLogSeq: 0 };
     const { state: next } = decide(state, { type: "tick", now });
     expect(next.targets[0].status).toBe(status);
     if (status === "Failed") {
@@ -246,6 +246,18 @@ describe("decide: faults never hang a deployment", () => {
       expect(next.deployment).toMatchObject({ status: "Failed", errorCode: "AGENT_ISSUE" });
       expect(next.targets[0].events.slice(1).every((e) => e.status === "Skipped")).toBe(true);
     }
+  });
+
+  it.each([
+    { name: "a target failed for a lost agent ends its event's log at the lines stored when the server decided", online: false, stop: false, now: 70_000, status: "Failed" },
+    { name: "an event whose cancellation was never confirmed ends its log at the lines stored then", online: true, stop: true, now: 62_000, status: "Unknown" },
+    { name: "an event cancelled on an offline agent ends its log at the lines stored then", online: false, stop: true, now: 2_000, status: "Unknown" },
+  ])("$name", ({ online, stop, now, status }) => {
+    let state = startedOneHost();
+    state.hosts.host0 = { online, lastSeenAt: 10_000, lastLogSeq: 41 };
+    if (stop) state = decide(state, { type: "stop", now: 2_000, autoRollback: null, message: "stop" }).state;
+    const { state: next } = decide(state, { type: "tick", now });
+    expect(next.targets[0].events[0]).toMatchObject({ status, lastLogSeq: 41, diagnostics: { errorCode: "AgentLost" } });
   });
 
   it("an event the agent never accepts fails after the pickup timeout", () => {
@@ -282,7 +294,7 @@ describe("decide: stop", () => {
 
   it("a command on an offline agent cannot be cancelled, so its target ends Unknown at once", () => {
     const started = decide(makeState(1, ALL_AT_ONCE), { type: "start", now: 1_000, health: {} });
-    started.state.hosts.host0 = { online: false, lastSeenAt: 1_500 };
+    started.state.hosts.host0 = { online: false, lastSeenAt: 1_500, lastLogSeq: 0 };
     const stop = decide(started.state, { type: "stop", now: 2_000, autoRollback: null, message: "stop" });
     expect(stop.actions.some((a) => a.type === "cancelCommand")).toBe(false);
     expect(stop.state.deployment.status).toBe("Stopped");

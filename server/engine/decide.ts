@@ -261,6 +261,8 @@ function endEvent(pass: Pass, t: EngineTarget, e: EngineLifecycleEvent, status: 
   e.status = status;
   e.completedAt = pass.now;
   e.diagnostics = diagnostics;
+  // The verdict explains what the server had when it decided; lines a returning agent sends later do not change it.
+  e.lastLogSeq = pass.state.hosts[t.hostId]?.lastLogSeq ?? e.lastLogSeq;
   t.lastUpdatedAt = pass.now;
 }
 

@@ -44,7 +44,8 @@ export type EngineTarget = {
 };
 
 /** The agent connection of a host; lastSeenAt is the disconnect time while offline. */
-export type EngineHost = { online: boolean; lastSeenAt: number | null };
+/** lastLogSeq: the highest log seq stored for the host, where a verdict the server reaches ends the event's log. */
+export type EngineHost = { online: boolean; lastSeenAt: number | null; lastLogSeq: number };
 
 export type EngineDeployment = {
   id: string;

@@ -9,6 +9,7 @@ import type { HostTag } from "../contracts/resources";
 import type { Deps } from "../deps";
 import { hosts } from "../storage/schema";
 import { clientAddress } from "./client-address";
+import { BodyTooLargeError, closeAfterAnswer, readRequestBody } from "./request-body";
 
 /** An enrollment request is a token, a name, tags and facts: a few KB at most. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -23,33 +24,14 @@ class HttpFailure extends Error {
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > limit) return reject(new HttpFailure(413, `Request body exceeds ${limit} bytes`));
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new HttpFailure(413, `Request body exceeds ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 /** Token tags first, then the agent's own; for the same key the agent's value wins. */
 function mergeTags(fromToken: readonly HostTag[], requested: readonly HostTag[]): HostTag[] {
   const keys = new Set(requested.map((t) => t.key));
   return [...fromToken.filter((t) => !keys.has(t.key)), ...requested];
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
+  if (!req.readableEnded) closeAfterAnswer(req, res);
   res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
 }
 
@@ -59,9 +41,9 @@ export async function handleAgentEnroll(deps: Deps, req: IncomingMessage, res: S
     if (req.method !== "POST") throw new HttpFailure(405, "Use POST");
     let json: unknown;
     try {
-      json = JSON.parse(await readBody(req, MAX_BODY_BYTES));
+      json = JSON.parse((await readRequestBody(req, MAX_BODY_BYTES)).toString("utf8"));
     } catch (err) {
-      if (err instanceof HttpFailure) throw err;
+      if (err instanceof BodyTooLargeError) throw new HttpFailure(413, err.message);
       throw new HttpFailure(400, "The request body is not JSON");
     }
     const parsed = enrollRequestSchema.safeParse(json);
@@ -94,9 +76,9 @@ export async function handleAgentEnroll(deps: Deps, req: IncomingMessage, res: S
       now,
     );
     const body: EnrollResponse = { hostId: enrolled.hostId, hostName: input.name, credential: enrolled.credential };
-    send(res, 200, body);
+    send(req, res, 200, body);
   } catch (err) {
     if (!(err instanceof HttpFailure)) throw err;
-    send(res, err.status, err.field ? { error: err.message, field: err.field } : { error: err.message });
+    send(req, res, err.status, err.field ? { error: err.message, field: err.field } : { error: err.message });
   }
 }

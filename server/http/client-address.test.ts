@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EnvError, loadEnv } from "../env";
-import { spawnServer, type SpawnedServer } from "../test/spawn-server";
+import { spawnServer, TEST_ADMIN, type SpawnedServer } from "../test/spawn-server";
 import type { AppRouter } from "../trpc/router";
 import { clientAddress } from "./client-address";
 
@@ -47,10 +47,10 @@ describe("sign-in limits behind a trusted reverse proxy (real server)", () => {
   });
   afterAll(() => server.kill());
 
-  const signInFrom = async (forwardedFor: string, email: string) => {
+  const signInFrom = async (forwardedFor: string, email: string, password = "not-the-password") => {
     const client = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${server.url}/api/trpc`, headers: { "x-forwarded-for": forwardedFor } })] });
     try {
-      await client.auth.signIn.mutate({ email, password: "not-the-password" });
+      await client.auth.signIn.mutate({ email, password });
       return "signed in";
     } catch (error) {
       return error instanceof TRPCClientError ? (error.data as { code: string }).code : String(error);
@@ -62,5 +62,11 @@ describe("sign-in limits behind a trusted reverse proxy (real server)", () => {
     for (let i = 0; i < 20; i++) expect(await signInFrom("203.0.113.5", `guess-${i}@example.com`)).toBe("UNAUTHORIZED");
     expect(await signInFrom("203.0.113.5", "guess-20@example.com")).toBe("TOO_MANY_REQUESTS");
     expect(await signInFrom("203.0.113.6", "someone@example.com")).toBe("UNAUTHORIZED");
+  });
+
+  it("does not let a stranger lock the admin out: the limit is per account and address", async () => {
+    for (let i = 0; i < 5; i++) expect(await signInFrom("198.51.100.66", TEST_ADMIN.email)).toBe("UNAUTHORIZED");
+    expect(await signInFrom("198.51.100.66", TEST_ADMIN.email, TEST_ADMIN.password)).toBe("TOO_MANY_REQUESTS");
+    expect(await signInFrom("198.51.100.7", TEST_ADMIN.email, TEST_ADMIN.password)).toBe("signed in");
   });
 });

@@ -8,6 +8,7 @@ import { createDeploymentGroup } from "../catalog/deployment-groups";
 import type { Deps } from "../deps";
 import { instrumentRequests } from "../metrics/http-metrics";
 import { createMetrics } from "../metrics/metrics";
+import { createStorageHealth } from "../storage/storage-health";
 import { insertTestDeployment, insertTestHost, insertTestRevision } from "../test/catalog-fixtures";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
 import { handleMetrics } from "./metrics-endpoint";
@@ -28,7 +29,7 @@ afterEach(async () => {
 async function serve(env: Record<string, string>) {
   deps = createTestDeps(env);
   const registry = new Registry();
-  const metrics = createMetrics(registry, deps.db);
+  const metrics = createMetrics(registry, deps.db, createStorageHealth(deps.env.dataDir, deps.now), deps.env.dataDir);
   deps.services.metrics = metrics;
   const d = deps;
   server = createServer(

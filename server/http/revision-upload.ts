@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseCookie } from "cookie";
-import { resolvePrincipal, type Principal } from "../auth/principal";
+import { resolvePrincipal } from "../auth/principal";
 import type { AppSpecError } from "../contracts/appspec";
 import { hasRole, type BundleType } from "../contracts/resources";
 import { revisionUploadQuerySchema, type RevisionUploadError } from "../contracts/revision";
@@ -8,7 +8,10 @@ import type { Deps } from "../deps";
 import { bundleTooLarge } from "../bundles/bundle-store";
 import { uploadRevision } from "../bundles/upload-revision";
 import { DomainError, type DomainErrorKind } from "../domain-errors";
+import { classifyStorageFailure, isOutOfSpace, readFreeBytes } from "../storage/storage-health";
 import { clientAddress } from "./client-address";
+import { armRequestDeadline, UPLOAD_TIMEOUT_MS } from "./request-deadline";
+import { isSameOriginRequest } from "./same-origin";
 
 const httpStatuses: Record<DomainErrorKind, number> = {
   INVALID: 400,
@@ -19,6 +22,15 @@ const httpStatuses: Record<DomainErrorKind, number> = {
   TOO_LARGE: 413,
   RATE_LIMITED: 429,
 };
+
+/** Space an upload must leave free, so the database can still take log lines and results. */
+const RESERVED_BYTES = 8 * 1024 * 1024;
+
+function notEnoughSpace(bytes: number | null, free: number | null): string {
+  const wanted = bytes === null ? "this bundle" : `a bundle of ${bytes} bytes`;
+  const left = free === null ? "" : ` (${Math.max(free, 0)} bytes free, ${RESERVED_BYTES} kept in reserve)`;
+  return `not enough space: the server cannot store ${wanted}; its data directory is nearly full${left}. Free space on the server and upload again`;
+}
 
 /** Content types an upload may declare; octet-stream (or none) claims no particular archive type. */
 const claimedTypes: Record<string, BundleType | null> = {
@@ -48,7 +60,11 @@ export async function handleRevisionUpload(deps: Deps, req: IncomingMessage, res
   const principal = resolvePrincipal(deps.db, req.headers, deps.now(), parseCookie);
   if (!principal) return sendJsonError(req, res, 401, "sign in or send Authorization: Bearer <API token>", [], { "www-authenticate": "Bearer" });
   if (!hasRole(principal.role, "deployer")) return sendJsonError(req, res, 403, `uploading a revision needs the deployer role; you are ${principal.role}`);
-  if (isCrossSiteSessionRequest(deps, req, principal)) return sendJsonError(req, res, 403, "cross-site uploads are refused");
+  // A bundle is no form a cross-site page can forge, but a browser session must still come from Landline's own pages.
+  if (principal.via === "session" && !isSameOriginRequest(deps.env, req.headers)) {
+    return sendJsonError(req, res, 403, "cross-site uploads are refused: a session upload must carry an Origin header of Landline's own address");
+  }
+  armRequestDeadline(req, res, UPLOAD_TIMEOUT_MS);
 
   const url = new URL(req.url ?? "/", "http://localhost");
   const query = revisionUploadQuerySchema.safeParse(Object.fromEntries(url.searchParams));
@@ -72,6 +88,10 @@ export async function handleRevisionUpload(deps: Deps, req: IncomingMessage, res
   if (Number.isFinite(declaredLength) && declaredLength > deps.env.LANDLINE_MAX_BUNDLE_BYTES) {
     return sendJsonError(req, res, 413, bundleTooLarge(deps.env.LANDLINE_MAX_BUNDLE_BYTES).message);
   }
+  const free = await readFreeBytes(deps.env.dataDir);
+  if (free !== null && (Number.isFinite(declaredLength) ? declaredLength : 0) + RESERVED_BYTES > free) {
+    return sendJsonError(req, res, 507, notEnoughSpace(Number.isFinite(declaredLength) ? declaredLength : null, free));
+  }
 
   try {
     const { result, created } = await uploadRevision(
@@ -86,25 +106,14 @@ export async function handleRevisionUpload(deps: Deps, req: IncomingMessage, res
       const errors = Array.isArray(err.details?.errors) ? (err.details.errors as AppSpecError[]) : [];
       return sendJsonError(req, res, httpStatusOf(err), err.message, errors);
     }
+    const storageFailure = classifyStorageFailure(err);
+    if (storageFailure) {
+      deps.services.storageHealth?.recordFailure(err);
+      if (isOutOfSpace(storageFailure)) return sendJsonError(req, res, 507, notEnoughSpace(Number.isFinite(declaredLength) ? declaredLength : null, await readFreeBytes(deps.env.dataDir)));
+      return sendJsonError(req, res, 503, `the server cannot store data: writing to its data directory failed (${storageFailure})`);
+    }
     // The client went away mid-upload; there is nobody to answer.
     if (req.errored || req.socket.destroyed) return;
     throw err;
   }
-}
-
-/**
- * A browser session may upload only from Landline's own pages: a cross-site page could otherwise make the
- * browser post with the user's cookie. API tokens are not sent by browsers on their own.
- */
-function isCrossSiteSessionRequest(deps: Deps, req: IncomingMessage, principal: Principal): boolean {
-  if (principal.via !== "session") return false;
-  const origin = req.headers.origin;
-  if (!origin) return req.headers["sec-fetch-site"] === "cross-site";
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    return true;
-  }
-  return originHost !== req.headers.host && originHost !== new URL(deps.env.publicUrl).host;
 }

@@ -2,6 +2,7 @@ import { isNull, sql } from "drizzle-orm";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { deploymentStatuses } from "../contracts/deployment";
 import type { Db } from "../storage/database";
+import { readFreeBytes, type StorageHealth } from "../storage/storage-health";
 import { deployments, hosts } from "../storage/schema";
 
 export type WebhookDeliveryOutcome = "succeeded" | "retrying" | "failed";
@@ -24,8 +25,25 @@ export interface Metrics {
 const httpBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /** Registers Landline's series on `registry` (created by main.ts, never the global default) and returns the hooks. */
-export function createMetrics(registry: Registry, db: Db): Metrics {
+export function createMetrics(registry: Registry, db: Db, storage: Pick<StorageHealth, "current">, dataDir: string): Metrics {
   const registers = [registry];
+  new Gauge({
+    name: "landline_storage_failing",
+    help: "1 while the server cannot store data in its data directory (full disk, quota, I/O errors), else 0",
+    registers,
+    collect() {
+      this.set(storage.current() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: "landline_data_dir_free_bytes",
+    help: "Free bytes on the file system holding the data directory",
+    registers,
+    async collect() {
+      const free = await readFreeBytes(dataDir);
+      if (free !== null) this.set(free);
+    },
+  });
   new Gauge({
     name: "landline_deployments",
     help: "Deployments by status (all time), read from the database on scrape",

@@ -246,6 +246,9 @@ export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
     const owner = store.findCommandOwner(result.commandId);
     if (!owner) return { ok: false, error: `Unknown command ${result.commandId}` };
     if (owner.hostId !== hostId) return { ok: false, error: `Command ${result.commandId} belongs to another host` };
+    if (result.lastLogSeq > owner.hostLogSeq) {
+      return { ok: false, error: `The result of command ${result.commandId} ends at log line ${result.lastLogSeq}, but the server has stored lines only up to ${owner.hostLogSeq}; send the lines first` };
+    }
     await submit(owner.deploymentId, { type: "eventFinished", now: now(), result });
     return { ok: true };
   }

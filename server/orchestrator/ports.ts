@@ -22,6 +22,8 @@ export type CommandOwner = {
   stopRequested: boolean;
   targetId: string;
   hostId: string;
+  /** Highest log seq stored for the host. */
+  hostLogSeq: number;
   eventName: LifecycleEventName;
   eventStatus: LifecycleEventStatus;
 };

@@ -27,7 +27,10 @@ export function startOrchestrator(deps: Deps, io: Server): () => void {
       deploymentFinished: (status, seconds) => deps.services.metrics?.deploymentFinished(status, seconds),
       eventFinished: (event, status, seconds) => deps.services.metrics?.eventFinished(event, status, seconds),
     },
-    onError: (err) => console.error("deployment orchestrator:", err),
+    onError: (err) => {
+      deps.services.storageHealth?.recordFailure(err);
+      console.error("deployment orchestrator:", err);
+    },
   });
   deps.services.orchestrator = orchestrator;
   orchestrator.boot();

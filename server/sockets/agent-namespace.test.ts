@@ -6,12 +6,12 @@ import { io as connect } from "socket.io-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateHostCredential } from "../auth/host-credentials";
 import { createApiToken } from "../auth/api-tokens";
-import { AGENT_NAMESPACE } from "../contracts/agent-protocol";
+import { AGENT_NAMESPACE, AGENT_PROTOCOL_VERSION } from "../contracts/agent-protocol";
 import { BROWSER_NAMESPACE, liveRooms, type LiveLogLine } from "../contracts/live-updates";
 import { startOrchestrator } from "../orchestrator/start";
 import { hosts, logLines } from "../storage/schema";
 import { seedDeploymentGroup, waitFor } from "../test/deployment-fixtures";
-import { ScriptedAgent } from "../test/scripted-agent";
+import { ScriptedAgent, TEST_FACTS } from "../test/scripted-agent";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
 import { attachAgentNamespace } from "./agent-namespace";
 import { attachBrowserNamespace } from "./browser-namespace";
@@ -68,6 +68,17 @@ describe("agent namespace over a real Socket.IO server", () => {
       "Agent protocol version 99 is not supported; this server speaks version 1. Install the agent that matches the server",
     );
     expect(await connectError(undefined, 1)).toMatch(/^Invalid agent handshake: credential/);
+  });
+
+  it("refuses agent:hello from a host deregistered while it was connected, and disconnects it", async () => {
+    const g = seedDeploymentGroup(deps, { hosts: 1, online: false });
+    const socket = connect(`${url}${AGENT_NAMESPACE}`, { auth: { credential: credentialFor(g.hostIds[0]), protocolVersion: AGENT_PROTOCOL_VERSION }, transports: ["websocket"], reconnection: false });
+    closers.push(() => socket.close());
+    await new Promise<void>((resolve) => socket.on("connect", resolve));
+    deps.db.update(hosts).set({ deregisteredAt: Date.now() }).where(eq(hosts.id, g.hostIds[0])).run();
+    const hello = { protocolVersion: AGENT_PROTOCOL_VERSION, facts: TEST_FACTS, commands: [], lastLogSeq: 0 };
+    expect(await socket.timeout(5_000).emitWithAck("agent:hello", hello)).toEqual({ ok: false, error: expect.stringMatching(/deregistered host credential/) });
+    await waitFor(() => !socket.connected, 5_000, "the deregistered host's socket to close");
   });
 
   it("deploys through a connected agent, storing its log lines once and streaming them to browsers", async () => {

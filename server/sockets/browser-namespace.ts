@@ -4,7 +4,9 @@ import { resolvePrincipal, type Principal } from "../auth/principal";
 import { BROWSER_NAMESPACE, type BrowserToServerEvents, type ServerToBrowserEvents } from "../contracts/live-updates";
 import { hasRole } from "../contracts/resources";
 import type { Deps } from "../deps";
+import { hasForeignOrigin } from "../http/same-origin";
 import type { LivePublisher } from "./live-publisher";
+import type { RevokedConnections } from "./revoked-connections";
 
 type BrowserSocketData = { principal: Principal; credential: { authorization: string | null; cookie: string | null } };
 type BrowserNamespace = Namespace<BrowserToServerEvents, ServerToBrowserEvents, Record<string, never>, BrowserSocketData>;
@@ -12,28 +14,19 @@ type BrowserNamespace = Namespace<BrowserToServerEvents, ServerToBrowserEvents, 
 /** fleet, deployment:<id> and logs:<targetId>; anything else is refused. */
 const ROOM_PATTERN = /^(fleet|deployment:d-[A-Z0-9]{9}|logs:[A-Za-z0-9._-]{1,64})$/;
 
-/** A cookie-authenticated socket from another site would ride the user's session: refuse it. */
-function isCrossSite(origin: string | undefined, host: string | undefined): boolean {
-  if (!origin) return false;
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
-}
-
 /**
  * The /live namespace: a session cookie (browsers) or handshake.auth.token as an API token (CLIs). Viewers and
- * above may join live rooms; the credential is checked again on every join, so a revoked session stops there.
+ * above may join live rooms; the credential is checked again on every join, and endRevokedConnections ends the
+ * sockets whose session or token no longer works (signed out, revoked, expired, user disabled or deleted).
  */
-export function attachBrowserNamespace(io: Server, deps: Deps): LivePublisher {
+export function attachBrowserNamespace(io: Server, deps: Deps): LivePublisher & RevokedConnections {
   const nsp = io.of(BROWSER_NAMESPACE) as BrowserNamespace;
 
   nsp.use((socket, next) => {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const token = typeof auth?.token === "string" && auth.token.length > 0 ? auth.token : null;
     const cookie = token ? null : (socket.handshake.headers.cookie ?? null);
-    if (cookie && isCrossSite(socket.handshake.headers.origin, socket.handshake.headers.host)) return next(new Error("Cross-site connection refused"));
+    if (cookie && hasForeignOrigin(deps.env, socket.handshake.headers)) return next(new Error("Cross-site connection refused"));
     const credential = { authorization: token ? `Bearer ${token}` : null, cookie };
     const principal = resolvePrincipal(deps.db, credential, deps.now(), parseCookie);
     if (!principal) return next(new Error("Sign in or send an API token"));
@@ -64,6 +57,13 @@ export function attachBrowserNamespace(io: Server, deps: Deps): LivePublisher {
   return {
     publish(room, event, ...args) {
       nsp.to(room).emit(event, ...args);
+    },
+    endRevokedConnections() {
+      for (const socket of nsp.sockets.values()) {
+        const principal = resolvePrincipal(deps.db, socket.data.credential, deps.now(), parseCookie);
+        if (principal && hasRole(principal.role, "viewer")) socket.data.principal = principal;
+        else socket.disconnect(true);
+      }
     },
   };
 }

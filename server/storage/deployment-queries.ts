@@ -200,6 +200,12 @@ export function readDeploymentLogs(db: Db, input: DeploymentLogsInput): { lines:
   const conditions: SQL[] = [eq(logLines.deploymentId, input.deploymentId), gt(logLines.id, input.afterSeq)];
   if (input.targetId) conditions.push(eq(logLines.targetId, input.targetId));
   if (input.eventName) conditions.push(eq(logLines.eventName, input.eventName));
+  if (input.untilVerdict) {
+    conditions.push(
+      sql`NOT EXISTS (SELECT 1 FROM ${lifecycleEvents} WHERE ${lifecycleEvents.targetId} = ${logLines.targetId} AND ${lifecycleEvents.name} = ${logLines.eventName}
+        AND ${lifecycleEvents.status} NOT IN ('Pending', 'InProgress') AND ${lifecycleEvents.lastLogSeq} IS NOT NULL AND ${logLines.hostSeq} > ${lifecycleEvents.lastLogSeq})`,
+    );
+  }
   const rows = db
     .select({ seq: logLines.id, targetId: logLines.targetId, eventName: logLines.eventName, at: logLines.at, stream: logLines.stream, text: logLines.text })
     .from(logLines)

@@ -51,12 +51,12 @@ export function createDeploymentStore(db: Db): DeploymentStore {
     `UPDATE lifecycle_events SET status = ?, command_id = ?, dispatched_at = ?, accepted_at = ?, started_at = ?, completed_at = ?, diagnostics = ?,
        script_deployment_id = ?, script_revision_id = ?, last_log_seq = ? WHERE id = ?`,
   );
-  const selectHostStatus = sqlite.prepare<[string], { id: string; online: number; lastSeenAt: number | null }>(
-    `SELECT DISTINCT h.id, h.online, h.last_seen_at AS lastSeenAt FROM deployment_targets t JOIN hosts h ON h.id = t.host_id WHERE t.deployment_id = ?`,
+  const selectHostStatus = sqlite.prepare<[string], { id: string; online: number; lastSeenAt: number | null; lastLogSeq: number }>(
+    `SELECT DISTINCT h.id, h.online, h.last_seen_at AS lastSeenAt, h.last_log_seq AS lastLogSeq FROM deployment_targets t JOIN hosts h ON h.id = t.host_id WHERE t.deployment_id = ?`,
   );
   const ownerSelect = `SELECT e.command_id AS commandId, d.id AS deploymentId, d.status AS deploymentStatus, d.stop_requested_at AS stopRequestedAt,
-       t.id AS targetId, t.host_id AS hostId, e.name AS eventName, e.status AS eventStatus
-     FROM lifecycle_events e JOIN deployment_targets t ON t.id = e.target_id JOIN deployments d ON d.id = e.deployment_id`;
+       t.id AS targetId, t.host_id AS hostId, h.last_log_seq AS hostLogSeq, e.name AS eventName, e.status AS eventStatus
+     FROM lifecycle_events e JOIN deployment_targets t ON t.id = e.target_id JOIN deployments d ON d.id = e.deployment_id JOIN hosts h ON h.id = t.host_id`;
   const selectCommandOwner = sqlite.prepare<[string], OwnerRow>(`${ownerSelect} WHERE e.command_id = ?`);
   const selectOpenCommands = sqlite.prepare<[string], OwnerRow>(`${ownerSelect} WHERE d.status = 'InProgress' AND t.host_id = ? AND e.status = 'InProgress'`);
   const selectUnacceptedCommands = sqlite.prepare<[], OwnerRow>(`${ownerSelect} WHERE d.status = 'InProgress' AND e.status = 'InProgress' AND e.accepted_at IS NULL`);
@@ -84,7 +84,7 @@ export function createDeploymentStore(db: Db): DeploymentStore {
       }
       const hostIds = [...new Set(targetRows.map((t) => t.hostId))];
       const hostRows = hostIds.length
-        ? db.select({ id: hosts.id, online: hosts.online, lastSeenAt: hosts.lastSeenAt }).from(hosts).where(inArray(hosts.id, hostIds)).all()
+        ? db.select({ id: hosts.id, online: hosts.online, lastSeenAt: hosts.lastSeenAt, lastLogSeq: hosts.lastLogSeq }).from(hosts).where(inArray(hosts.id, hostIds)).all()
         : [];
       return {
         deployment: {
@@ -113,7 +113,7 @@ export function createDeploymentStore(db: Db): DeploymentStore {
           lastUpdatedAt: t.lastUpdatedAt,
           events: byTarget.get(t.id) ?? [],
         })),
-        hosts: Object.fromEntries(hostRows.map((h) => [h.id, { online: h.online, lastSeenAt: h.lastSeenAt }])),
+        hosts: Object.fromEntries(hostRows.map((h) => [h.id, { online: h.online, lastSeenAt: h.lastSeenAt, lastLogSeq: h.lastLogSeq }])),
         limits,
       };
     },
@@ -147,7 +147,7 @@ export function createDeploymentStore(db: Db): DeploymentStore {
 
     loadHostStatus(deploymentId) {
       const hostsOf: EngineState["hosts"] = {};
-      for (const h of selectHostStatus.all(deploymentId)) hostsOf[h.id] = { online: h.online === 1, lastSeenAt: h.lastSeenAt };
+      for (const h of selectHostStatus.all(deploymentId)) hostsOf[h.id] = { online: h.online === 1, lastSeenAt: h.lastSeenAt, lastLogSeq: h.lastLogSeq };
       return hostsOf;
     },
 

@@ -7,15 +7,25 @@ type CommandTarget = { deploymentId: string; targetId: string; eventName: string
 export type AppendedLogs = {
   /** Highest seq stored for the host; the agent may forget lines up to it. */
   ackedSeq: number;
+  /** Why the batch was refused as a whole: its first new seq does not follow the stored one (a gap or a jump). */
+  refused: string | null;
   /** Newly stored lines per target, for live updates. */
   byTarget: Map<string, { deploymentId: string; lines: LiveLogLine[] }>;
   stored: number;
 };
 
 export interface LogIngest {
-  /** Stores lines with seq above the host's lastLogSeq, in seq order, in one transaction. */
+  /**
+   * Stores lines that continue the host's stored seqs without a gap (lastLogSeq + 1, + 2, ...), in one
+   * transaction; lines at or below lastLogSeq are duplicates, and a line after a gap ends the batch.
+   */
   append(hostId: string, lines: readonly LogLine[]): AppendedLogs;
-  lastLogSeq(hostId: string): number;
+  /**
+   * The seq the agent resumes after, on agent:hello. When the agent says it wrote fewer lines than the server
+   * stored (it lost its journal, or the stored seq was never the agent's), the agent's number wins: the server
+   * stores the lines it sends next instead of dropping them as duplicates.
+   */
+  resumeLogSeq(hostId: string, agentLastSeq: number): number;
 }
 
 /** Upper bound of remembered command -> target mappings; the mapping is re-read from SQLite after a reset. */
@@ -70,10 +80,15 @@ export function createLogIngest(db: Db): LogIngest {
     const byTarget: AppendedLogs["byTarget"] = new Map();
     const fresh = lines.filter((l) => l.seq > last).sort((a, b) => a.seq - b.seq);
     let highest = last;
+    let refused: string | null = null;
     const values: unknown[] = [];
     const kept: { line: LogLine; target: CommandTarget }[] = [];
     for (const line of fresh) {
-      if (line.seq <= highest) continue;
+      if (line.seq === highest) continue;
+      if (line.seq !== highest + 1) {
+        refused = `line seq ${line.seq} does not follow the stored seq ${highest}; send the lines after ${highest} in order`;
+        break;
+      }
       highest = line.seq;
       const target = lookup(line.commandId);
       if (!target || target.hostId !== hostId) continue;
@@ -87,11 +102,16 @@ export function createLogIngest(db: Db): LogIngest {
       group.lines.push({ seq: firstId + i, targetId: target.targetId, eventName: target.eventName, at: line.at, stream: line.stream, text: line.text });
     });
     if (highest > last) updateLastSeq.run(highest, hostId);
-    return { ackedSeq: highest, byTarget, stored: kept.length };
+    return { ackedSeq: highest, refused: highest === last ? refused : null, byTarget, stored: kept.length };
   });
 
   return {
     append: (hostId, lines) => append(hostId, lines),
-    lastLogSeq: (hostId) => selectLastSeq.get(hostId)?.s ?? 0,
+    resumeLogSeq: (hostId, agentLastSeq) => {
+      const stored = selectLastSeq.get(hostId)?.s ?? 0;
+      if (agentLastSeq >= stored) return stored;
+      updateLastSeq.run(agentLastSeq, hostId);
+      return agentLastSeq;
+    },
   };
 }

@@ -150,6 +150,10 @@ export const hosts = sqliteTable("hosts", {
   deregisteredAt: integer("deregistered_at"),
   /** Highest agent log seq stored for this host. */
   lastLogSeq: integer("last_log_seq").notNull().default(0),
+  /** Times in a row a new agent connection replaced a live one, each within minutes of the last (engine/connection-churn.ts). */
+  connectionReplacements: integer("connection_replacements").notNull().default(0),
+  /** Epoch ms of the last replacement, or null. */
+  connectionReplacedAt: integer("connection_replaced_at"),
   enrollmentTokenId: text("enrollment_token_id"),
 });
 

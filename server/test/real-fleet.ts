@@ -25,6 +25,8 @@ export type RealFleetOptions = {
   serverEnv?: Record<string, string>;
   /** Environment of every agent (and so of every hook script). */
   agentEnv?: Record<string, string>;
+  /** The server's data directory (default: a fresh temporary one, removed by close). */
+  dataDir?: string;
 };
 
 /**
@@ -35,6 +37,8 @@ export type RealFleet = {
   /** The server now running (a new process after restartServer). */
   readonly server: SpawnedServer;
   api: TRPCClient<AppRouter>;
+  /** The admin API token behind `api`, for the CLI. */
+  apiToken: string;
   agents: Map<string, SpawnedAgent>;
   /** Starts the agent of host `name` (serverUrl defaults to the server's), or restarts it with its root, credential and URL. */
   startAgent: (name: string, options?: { serverUrl?: string }) => Promise<SpawnedAgent>;
@@ -47,7 +51,7 @@ export type RealFleet = {
   deploy: (group: FleetGroup, revisionId: string, extra?: Partial<CreateDeploymentInput>) => Promise<string>;
   /** Polls deployments.get until the deployment is Succeeded, Failed or Stopped. */
   waitForDeployment: (deploymentId: string, timeoutMs?: number) => Promise<DeploymentInfo>;
-  /** SIGKILLs every agent and the server, then removes their data directories. */
+  /** SIGKILLs every agent and the server, then removes their data directories (not a dataDir passed in). */
   close: () => Promise<void>;
 };
 
@@ -61,7 +65,7 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 export async function startRealFleet(options: RealFleetOptions): Promise<RealFleet> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "landline-real-fleet-"));
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "landline-real-fleet-"));
   const env = loadEnv({ LANDLINE_DATA_DIR: dataDir, NODE_ENV: "test" });
   const db = openDatabase(env.databasePath);
   seedPredefinedConfigs(db);
@@ -79,6 +83,7 @@ export async function startRealFleet(options: RealFleetOptions): Promise<RealFle
       return server;
     },
     api,
+    apiToken,
     agents,
     async startAgent(name, agentOptions = {}) {
       const previous = agents.get(name);
@@ -141,7 +146,7 @@ export async function startRealFleet(options: RealFleetOptions): Promise<RealFle
     async close() {
       for (const agent of agents.values()) await agent.kill("SIGKILL");
       await server.kill("SIGKILL");
-      for (const dir of [dataDir, ...[...agents.values()].map((a) => a.rootDir)]) fs.rmSync(dir, { recursive: true, force: true });
+      for (const dir of [...(options.dataDir ? [] : [dataDir]), ...[...agents.values()].map((a) => a.rootDir)]) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
   for (const name of options.hosts) await fleet.startAgent(name);

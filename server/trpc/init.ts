@@ -44,11 +44,14 @@ const t = initTRPC.context<TrpcContext>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-const mapDomainErrors = t.middleware(async function mapDomainErrors({ next }) {
+const mapDomainErrors = t.middleware(async function mapDomainErrors({ ctx, next }) {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: trpcCodes[cause.kind], message: cause.message, cause });
+  }
+  if (!result.ok && ctx.services.storageHealth?.recordFailure(result.error.cause)) {
+    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: ctx.services.storageHealth.current()?.message ?? "The server cannot store data", cause: result.error.cause });
   }
   return result;
 });

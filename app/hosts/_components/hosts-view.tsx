@@ -17,6 +17,7 @@ import { useCan } from "../../_lib/session";
 import { useTRPC } from "../../_lib/trpc";
 import { AddHostDialog } from "../../_components/add-host-dialog";
 import { useLiveHosts } from "../../_lib/use-live-hosts";
+import { ConnectionChurnWarning } from "./connection-churn-warning";
 
 type Filter = "all" | "Online" | "Offline";
 
@@ -114,7 +115,10 @@ export function HostsView() {
                     </Link>
                   </Td>
                   <Td>
-                    <OnlineBadge online={h.status === "Online"} />
+                    <span className="inline-flex flex-wrap items-center gap-2">
+                      <OnlineBadge online={h.status === "Online"} />
+                      {h.connectionChurn ? <ConnectionChurnWarning churn={h.connectionChurn} compact /> : null}
+                    </span>
                   </Td>
                   <Td className="hidden md:table-cell">
                     <TagChips tags={h.tags} max={4} />

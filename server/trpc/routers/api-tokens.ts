@@ -30,6 +30,7 @@ export const apiTokensRouter = router({
       { action: "apiTokens.revoke", resourceType: "apiToken", resourceId: token.id, details: { name: token.name, prefix: token.prefix, owner: token.userEmail } },
       ctx.now(),
     );
+    ctx.services.connections?.endRevokedConnections();
     return token;
   }),
 });

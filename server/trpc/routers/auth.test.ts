@@ -2,6 +2,7 @@ import { parse as parseCookie } from "cookie";
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolvePrincipal } from "../../auth/principal";
+import { createSignInLimiter, DEFAULT_SIGN_IN_LIMITS } from "../../auth/sign-in-limiter";
 import { createUser } from "../../auth/users";
 import type { Deps } from "../../deps";
 import { auditLog, sessions } from "../../storage/schema";
@@ -136,11 +137,11 @@ describe("sign-in rate limits", () => {
     await createUser(deps.db, { email: "dev@example.com", role: "deployer", password: PASSWORD }, deps.now());
   });
 
-  it("blocks an account after 5 failures without checking the password, even from another address", async () => {
+  it("blocks an account from one address after 5 failures, without checking the password", async () => {
     for (let i = 0; i < 5; i++) {
-      await expect(signIn("dev@example.com", "wrong-password", `10.0.0.${i}`)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+      await expect(signIn("dev@example.com", "wrong-password", "10.0.0.1")).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     }
-    const caller = callerFor(deps, null, { ip: "10.0.1.1" });
+    const caller = callerFor(deps, null, { ip: "10.0.0.1" });
     const limited = caller.auth.signIn({ email: "dev@example.com", password: PASSWORD });
     await expect(limited).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS", message: expect.stringMatching(/try again in 15 minutes/) });
     expect(caller.responseHeaders["retry-after"]).toMatch(/^\d+$/);
@@ -149,7 +150,23 @@ describe("sign-in rate limits", () => {
     expect(reasons.at(-1)?.details).toEqual({ reason: "rate-limited" });
     // Other accounts are unaffected.
     await createUser(deps.db, { email: "ops@example.com", role: "viewer", password: PASSWORD }, deps.now());
-    await expect(signIn("ops@example.com")).resolves.toMatchObject({ user: { email: "ops@example.com" } });
+    await expect(signIn("ops@example.com", PASSWORD, "10.0.0.1")).resolves.toMatchObject({ user: { email: "ops@example.com" } });
+  });
+
+  it("does not let a stranger's failures from another address lock the user out", async () => {
+    for (let i = 0; i < 6; i++) await signIn("dev@example.com", "wrong-password", "198.51.100.66").catch(() => {});
+    await expect(signIn("dev@example.com", PASSWORD, "10.0.1.1")).resolves.toMatchObject({ user: { email: "dev@example.com" } });
+  });
+
+  it("brakes an account under attack from many addresses, yet lets an address that has not failed sign in", async () => {
+    deps.services.signInLimiter = createSignInLimiter({ ...DEFAULT_SIGN_IN_LIMITS, accountBrake: 8 });
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 2; j++) await expect(signIn("dev@example.com", "wrong-password", `203.0.113.${i}`)).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    }
+    await expect(signIn("dev@example.com", PASSWORD, "203.0.113.0")).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    await expect(signIn("dev@example.com", "wrong-password", "203.0.113.99")).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(signIn("dev@example.com", "wrong-password", "203.0.113.99")).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    await expect(signIn("dev@example.com", PASSWORD, "10.0.1.1")).resolves.toMatchObject({ user: { email: "dev@example.com" } });
   });
 
   it("counts parallel guesses before checking any password, so they cannot exceed the limit", async () => {

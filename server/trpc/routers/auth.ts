@@ -54,6 +54,7 @@ export const authRouter = router({
     if (ctx.principal.via === "session") deleteSession(ctx.db, ctx.principal.credentialId);
     ctx.setHeader?.("Set-Cookie", clearedSessionCookie(ctx.env));
     recordAudit(ctx.db, ctx, { action: "auth.signOut", resourceType: "user", resourceId: ctx.principal.userId }, ctx.now());
+    ctx.services.connections?.endRevokedConnections();
     return { ok: true as const };
   }),
 
@@ -64,6 +65,7 @@ export const authRouter = router({
     await changeOwnPassword(ctx.db, ctx.principal.userId, input, ctx.now(), keep);
     await limiter.recordSuccess(ctx.principal.email, ctx.ip);
     recordAudit(ctx.db, ctx, { action: "auth.changePassword", resourceType: "user", resourceId: ctx.principal.userId }, ctx.now());
+    ctx.services.connections?.endRevokedConnections();
     return { ok: true as const };
   }),
 });

@@ -63,5 +63,5 @@ export const deploymentGroupsRouter = router({
     return deleted;
   }),
 
-  previewHosts: viewerProcedure.input(previewHostsInputSchema).query(({ ctx, input }) => previewHostsForTagSet(ctx.db, input.onPremisesTagSet)),
+  previewHosts: viewerProcedure.input(previewHostsInputSchema).query(({ ctx, input }) => previewHostsForTagSet(ctx.db, input.onPremisesTagSet, ctx.now())),
 });

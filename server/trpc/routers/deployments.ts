@@ -9,13 +9,14 @@ import {
 } from "../../contracts/deployment";
 import { cancelScheduled, createDeployment, rollbackDeployment, stopDeployment, updateSchedule } from "../../orchestrator/deployment-commands";
 import { getDeployment, getDeploymentTarget, listDeployments, listDeploymentTargets, readDeploymentLogs } from "../../storage/deployment-queries";
+import { describeDeploymentStorage } from "../../storage/storage-health";
 import { deployerProcedure, router, viewerProcedure } from "../init";
 
 const byDeployment = z.object({ deploymentId: deploymentIdSchema });
 
 export const deploymentsRouter = router({
   create: deployerProcedure.input(createDeploymentInputSchema).mutation(({ ctx, input }) => createDeployment(ctx, ctx, input)),
-  get: viewerProcedure.input(byDeployment).query(({ ctx, input }) => getDeployment(ctx.db, input.deploymentId)),
+  get: viewerProcedure.input(byDeployment).query(({ ctx, input }) => describeDeploymentStorage(getDeployment(ctx.db, input.deploymentId), ctx.services.storageHealth)),
   list: viewerProcedure.input(listDeploymentsInputSchema).query(({ ctx, input }) => listDeployments(ctx.db, input)),
   listTargets: viewerProcedure.input(byDeployment).query(({ ctx, input }) => listDeploymentTargets(ctx.db, input.deploymentId)),
   getTarget: viewerProcedure.input(z.object({ targetId: z.string().min(1).max(64) })).query(({ ctx, input }) => getDeploymentTarget(ctx.db, input.targetId)),

@@ -10,15 +10,15 @@ function publishHostUpdated(ctx: TrpcContext, host: HostInfo): void {
 }
 
 export const hostsRouter = router({
-  list: viewerProcedure.input(listHostsInputSchema.optional()).query(({ ctx, input }) => listHosts(ctx.db, input)),
+  list: viewerProcedure.input(listHostsInputSchema.optional()).query(({ ctx, input }) => listHosts(ctx.db, input ?? {}, ctx.now())),
 
-  get: viewerProcedure.input(hostRefSchema).query(({ ctx, input }) => getHost(ctx.db, input)),
+  get: viewerProcedure.input(hostRefSchema).query(({ ctx, input }) => getHost(ctx.db, input, ctx.now())),
 
   deployments: viewerProcedure.input(hostRefSchema).query(({ ctx, input }) => listHostDeployments(ctx.db, input)),
 
   updateTags: deployerProcedure.input(updateHostTagsInputSchema).mutation(({ ctx, input }) => {
     const now = ctx.now();
-    const { host, previousTags } = updateHostTags(ctx.db, input);
+    const { host, previousTags } = updateHostTags(ctx.db, input, now);
     recordAudit(ctx.db, ctx, {
       action: "hosts.updateTags",
       resourceType: "host",
@@ -38,6 +38,7 @@ export const hostsRouter = router({
       resourceId: host.hostId,
       details: { hostName: host.hostName },
     }, now);
+    ctx.services.connections?.endRevokedConnections();
     publishHostUpdated(ctx, host);
     return host;
   }),

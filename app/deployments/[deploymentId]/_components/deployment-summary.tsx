@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import type { DeploymentInfo, DeploymentOverview } from "@/server/contracts/deployment";
+import type { DeploymentInfo, DeploymentOverview, StorageProblem } from "@/server/contracts/deployment";
 import { DeploymentProgress, overviewTotal } from "../../../_components/progress-bar";
 import { RelativeTime } from "../../../_components/relative-time";
 import { StatusIcon } from "../../../_components/status-badge";
@@ -18,7 +18,7 @@ const counters: { key: keyof DeploymentOverview; label: string; status: string }
   { key: "Skipped", label: "Skipped", status: "Skipped" },
 ];
 
-export function DeploymentSummary({ d, overview }: { d: DeploymentInfo; overview: DeploymentOverview }) {
+export function DeploymentSummary({ d, overview }: { d: DeploymentInfo & { storageProblem?: StorageProblem | null }; overview: DeploymentOverview }) {
   const running = d.status === "InProgress" || d.status === "Queued" || d.status === "Created";
   const now = useNow(1000, running);
   const o = overview;
@@ -46,6 +46,14 @@ export function DeploymentSummary({ d, overview }: { d: DeploymentInfo; overview
             </span>
           ) : null}
           {d.rollbackInfo.rollbackMessage ? <span className="text-muted">{d.rollbackInfo.rollbackMessage}</span> : null}
+        </div>
+      ) : null}
+      {d.storageProblem ? (
+        <div role="alert" className="flex items-start gap-2 rounded-lg border border-fail/40 bg-fail/5 px-3 py-2 text-sm" data-testid="storage-problem">
+          <AlertIcon size={14} className="mt-0.5 shrink-0 text-fail" />
+          <span>
+            {d.storageProblem.message} Log lines and results wait on the agents until then; since <RelativeTime at={d.storageProblem.since} />.
+          </span>
         </div>
       ) : null}
       {d.errorInformation ? (

@@ -17,6 +17,7 @@ import { paths } from "../../../_lib/paths";
 import { useCan } from "../../../_lib/session";
 import { useTRPC } from "../../../_lib/trpc";
 import { useLiveHosts } from "../../../_lib/use-live-hosts";
+import { ConnectionChurnWarning } from "../../_components/connection-churn-warning";
 import { HostDeployments } from "./host-deployments";
 import { HostTagsEditor } from "./host-tags-editor";
 
@@ -67,6 +68,7 @@ export function HostView({ hostName }: { hostName: string }) {
           ) : null
         }
       />
+      {h.connectionChurn && !deregistered ? <ConnectionChurnWarning churn={h.connectionChurn} /> : null}
       <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-2">
         <Section
           title="Tags"
