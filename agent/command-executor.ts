@@ -9,7 +9,7 @@ import {
   type LogLine,
   type ScriptSource,
 } from "../server/contracts/agent-protocol";
-import type { LifecycleErrorCode, ScriptableLifecycleEvent } from "../server/contracts/deployment";
+import { LOG_TAIL_CHARS, type LifecycleErrorCode, type ScriptableLifecycleEvent } from "../server/contracts/deployment";
 import { planHooks, type RevisionOnHost } from "./hook-plan";
 import { currentBootId, isProcessGroupAlive, killProcessGroup, runHookScripts, DEFAULT_KILL_GRACE_MS } from "./hook-runner";
 import { installRevision } from "./install";
@@ -17,11 +17,13 @@ import type { Journal, JournaledCommand } from "./journal";
 import { readPointer, readRevisionRecord, toScriptSource, type Layout } from "./layout";
 import { findAppSpecFile, prepareRevision } from "./revision";
 
-const LOG_TAIL_CHARS = 4096;
 const MESSAGE_CHARS = 8192;
 
-/** Environment variables never passed to hook scripts: the agent's own secrets. */
-const SECRET_ENV = /^LANDLINE_.*(TOKEN|CREDENTIAL|SECRET|PASSWORD)/i;
+/**
+ * Environment variables never passed to hook scripts: the agent's own configuration namespace, which holds its
+ * enrollment token (LANDLINE_ENROLL_TOKEN) and where it lives; hooks get their own LANDLINE_ variables below.
+ */
+const AGENT_ENV = /^LANDLINE_/i;
 
 export type CommandExecutorOptions = {
   layout: Layout;
@@ -72,7 +74,7 @@ export type HookEnv = Record<string, string | undefined>;
 
 export function buildHookEnv(base: HookEnv, spec: CommandSpec, hostName: string): HookEnv {
   const env: HookEnv = {};
-  for (const [key, value] of Object.entries(base)) if (!SECRET_ENV.test(key)) env[key] = value;
+  for (const [key, value] of Object.entries(base)) if (!AGENT_ENV.test(key)) env[key] = value;
   return {
     ...env,
     LIFECYCLE_EVENT: spec.lifecycleEvent,

@@ -58,13 +58,55 @@ function parseName(text: string): string {
   return text;
 }
 
+/** Where the enrollment token came from, so the agent can say which one to fix. */
+type EnrollSources = { enroll?: string; enrollFile?: string; enrollStdin?: boolean };
+
+/**
+ * The enrollment token from exactly one of --enroll TOKEN, --enroll - (standard input), --enroll-stdin or
+ * --enroll-file PATH. A file or standard input keeps the token out of the process list.
+ */
+export function readEnrollToken(sources: EnrollSources, readStdin: () => string = () => fs.readFileSync(0, "utf8")): string | null {
+  const fromStdin = sources.enrollStdin === true || sources.enroll === "-";
+  // An empty variable (LANDLINE_ENROLL_TOKEN= in an env file) counts as not given.
+  sources = { ...sources, enroll: sources.enroll || undefined, enrollFile: sources.enrollFile || undefined };
+  const given = [sources.enroll !== undefined && sources.enroll !== "-", sources.enrollFile !== undefined, fromStdin].filter(Boolean).length;
+  if (given > 1) throw new InvalidArgumentError("give the enrollment token one way only: --enroll TOKEN, --enroll -, --enroll-stdin or --enroll-file PATH");
+  let token: string | undefined;
+  if (fromStdin) token = readStdin();
+  else if (sources.enrollFile !== undefined) {
+    try {
+      token = fs.readFileSync(sources.enrollFile, "utf8");
+    } catch (e) {
+      throw new InvalidArgumentError(`cannot read the enrollment token file ${sources.enrollFile}: ${(e as Error).message}`);
+    }
+  } else token = sources.enroll;
+  if (token === undefined) return null;
+  const trimmed = token.trim();
+  if (!trimmed) throw new InvalidArgumentError(fromStdin ? "standard input held no enrollment token" : `${sources.enrollFile ?? "--enroll"} holds no enrollment token`);
+  return trimmed;
+}
+
+/**
+ * The command line with the --enroll value blanked, for process.title: on Linux that rewrites the memory
+ * /proc/<pid>/cmdline reads from, so `ps` and hooks stop seeing the token once the agent has started.
+ */
+export function redactArgv(args: readonly string[]): string[] {
+  return args.map((arg, i) => {
+    if (args[i - 1] === "--enroll" && arg !== "-") return "<redacted>";
+    if (arg.startsWith("--enroll=") && arg !== "--enroll=-") return "--enroll=<redacted>";
+    return arg;
+  });
+}
+
 /** Reads the command line (and LANDLINE_* environment variables, e.g. from a systemd env file). */
 export function parseAgentArgs(argv: string[]): AgentConfig {
   const program = new Command("landline-agent")
     .description("Landline agent: runs deployments on this host for a Landline server")
     .version(AGENT_VERSION)
     .addOption(new Option("--server <url>", "Landline server URL").env("LANDLINE_SERVER_URL").argParser(parseServerUrl))
-    .addOption(new Option("--enroll <token>", "enrollment token (needed only the first time)").env("LANDLINE_ENROLL_TOKEN"))
+    .addOption(new Option("--enroll <token>", "enrollment token (needed only the first time); - reads it from standard input").env("LANDLINE_ENROLL_TOKEN"))
+    .addOption(new Option("--enroll-file <path>", "read the enrollment token from this file (keeps it out of the process list)").env("LANDLINE_ENROLL_TOKEN_FILE"))
+    .addOption(new Option("--enroll-stdin", "read the enrollment token from standard input"))
     .addOption(new Option("--name <name>", "host name to register (default: this machine's host name)").env("LANDLINE_AGENT_NAME").argParser(parseName))
     .addOption(new Option("--tags <k=v,...>", "tags to register").env("LANDLINE_AGENT_TAGS").argParser(parseTags))
     .addOption(new Option("--root <dir>", "agent data directory").env("LANDLINE_AGENT_ROOT").default("./landline-agent-data"))
@@ -73,10 +115,16 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
     )
     .exitOverride((error) => process.exit(error.exitCode))
     .parse(argv);
-  const options = program.opts<{ server?: string; enroll?: string; name?: string; tags?: HostTag[]; root: string; maxRevisions: number }>();
+  const options = program.opts<{ server?: string; enroll?: string; enrollFile?: string; enrollStdin?: boolean; name?: string; tags?: HostTag[]; root: string; maxRevisions: number }>();
+  let enrollToken: string | null = null;
+  try {
+    enrollToken = readEnrollToken(options);
+  } catch (e) {
+    program.error(`error: ${(e as Error).message}`);
+  }
   return {
     serverUrl: options.server ?? null,
-    enrollToken: options.enroll ?? null,
+    enrollToken,
     name: options.name ?? sanitizeHostName(os.hostname()),
     tags: options.tags ?? [],
     rootDir: options.root,

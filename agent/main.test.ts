@@ -41,6 +41,32 @@ function runAgentToExit(args: string[]): Promise<{ status: number | null; stderr
   });
 }
 
+/**
+ * Serves a zip of appspec.yml and the given executable scripts from the protocol server; returns the command
+ * spec for one of its lifecycle events (DownloadBundle first).
+ */
+async function serveHookBundle(appspec: string, scripts: Record<string, string>) {
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from(appspec), "appspec.yml");
+  for (const [name, body] of Object.entries(scripts)) zip.addBuffer(Buffer.from(body), name, { mode: 0o100755 });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const c of zip.outputStream as AsyncIterable<Buffer>) chunks.push(c);
+  const body = Buffer.concat(chunks);
+  const sha256 = server.addBundle(body);
+  return (commandId: string, lifecycleEvent: "DownloadBundle" | "ApplicationStart") => ({
+    commandId,
+    lifecycleEvent,
+    deploymentId: `d-${sha256.slice(0, 9).toUpperCase()}`,
+    applicationName: "shop",
+    deploymentGroupName: "prod",
+    deploymentGroupId: "dg-1",
+    revision: { revisionId: `rev-${sha256.slice(0, 8)}`, sha256, bundleType: "zip" as const, size: body.length },
+    fileExistsBehavior: "DISALLOW" as const,
+    defaultHookTimeoutSeconds: 3600,
+  });
+}
+
 describe("the agent program", () => {
   it("enrolls once, stores its credential privately and reuses it after a restart", async () => {
     const agent = await start({ tags: [{ key: "env", value: "prod" }, { key: "role", value: "web" }] });
@@ -77,25 +103,63 @@ describe("the agent program", () => {
     expect(result.stderr).toContain("this host is not enrolled yet: start the agent with --server URL --enroll TOKEN");
   });
 
+  it.each(["file", "stdin"] as const)("enrolls with the token from %s, and the token is not in its process list", async (enrollVia) => {
+    const agent = await start({ enrollVia });
+    expect(server.enrollments).toMatchObject([{ token: server.enrollToken, name: "web-1" }]);
+    expect(fs.readFileSync(`/proc/${agent.process.pid}/cmdline`, "utf8")).not.toContain(server.enrollToken);
+  });
+
+  it("hides a token given on the command line from its process list once started", async () => {
+    const agent = await start({ enrollVia: "argument" });
+    expect(server.enrollments).toHaveLength(1);
+    const cmdline = fs.readFileSync(`/proc/${agent.process.pid}/cmdline`, "utf8");
+    expect(cmdline).toContain("--enroll <redacted>");
+    expect(cmdline).not.toContain(server.enrollToken);
+  });
+
+  it("refuses two token sources at once, and an empty token file", async () => {
+    const file = path.join(tmp, "token");
+    fs.writeFileSync(file, server.enrollToken);
+    const both = await runAgentToExit(["--server", server.url, "--enroll", server.enrollToken, "--enroll-file", file, "--root", path.join(tmp, "r")]);
+    expect(both.status).toBe(1);
+    expect(both.stderr).toContain("give the enrollment token one way only");
+    fs.writeFileSync(file, "\n");
+    const empty = await runAgentToExit(["--server", server.url, "--enroll-file", file, "--root", path.join(tmp, "r")]);
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toContain(`${file} holds no enrollment token`);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("keeps its token and credential out of hooks' reach: no LANDLINE_ variables, no token in its command line, no credential for runas users (needs root)", async () => {
+    const appspec = ["version: 0.0", "os: linux", "hooks:", "  ApplicationStart:", "    - location: peek.sh", "    - location: peek.sh", "      runas: nobody"].join("\n");
+    const peek = [
+      "#!/bin/sh",
+      'echo "user=$(id -un)"',
+      "env | grep '^LANDLINE_' | sed 's/^/env:/'",
+      "tr '\\0' ' ' < /proc/$PPID/cmdline | sed 's/^/cmdline:/'; echo",
+      `cat "${path.join(tmp, "root", "credential.json")}" > /dev/null 2>&1 && echo credential=readable || echo credential=unreadable`,
+    ].join("\n");
+    const spec = await serveHookBundle(`${appspec}\n`, { "peek.sh": `${peek}\n` });
+
+    fs.chmodSync(tmp, 0o711);
+    await start({ enrollVia: "argument", env: { LANDLINE_AGENT_TAGS: "env=prod", LANDLINE_MAX_REVISIONS: "4" } });
+    await server.sendCommand(spec("c-download", "DownloadBundle"));
+    await waitFor(() => server.results.some((r) => r.commandId === "c-download"), 15_000, "download");
+    await server.sendCommand(spec("c-peek", "ApplicationStart"));
+    await waitFor(() => server.results.some((r) => r.commandId === "c-peek"), 15_000, "hook result");
+    const lines = server.linesOf("c-peek").map((l) => l.text);
+    const output = lines.join("\n");
+    expect(server.results.find((r) => r.commandId === "c-peek"), output).toMatchObject({ status: "Succeeded" });
+    expect(output).not.toContain(server.enrollToken);
+    expect(output).not.toContain(server.credential);
+    expect(lines.filter((l) => l.startsWith("env:")).map((l) => l.split("=")[0]).sort()).toEqual(["env:LANDLINE_HOST_NAME", "env:LANDLINE_HOST_NAME", "env:LANDLINE_REVISION_SHA256", "env:LANDLINE_REVISION_SHA256"]);
+    expect(lines.filter((l) => l.startsWith("cmdline:"))).toHaveLength(2);
+    expect(lines).toEqual(expect.arrayContaining(["user=root", "user=nobody", "credential=readable", "credential=unreadable"]));
+    expect(lines.indexOf("credential=unreadable")).toBeGreaterThan(lines.indexOf("user=nobody"));
+  });
+
   it("after being killed mid-hook, reports the event as FailedAfterRestart and stops the hook's processes", async () => {
-    const zip = new yazl.ZipFile();
-    zip.addBuffer(Buffer.from("version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: start.sh\n"), "appspec.yml");
-    zip.addBuffer(Buffer.from(`#!/bin/sh\necho $$ > "${tmp}/hook.pid"\necho started\nsleep 60\n`), "start.sh", { mode: 0o100755 });
-    zip.end();
-    const chunks: Buffer[] = [];
-    for await (const c of zip.outputStream as AsyncIterable<Buffer>) chunks.push(c);
-    const body = Buffer.concat(chunks);
-    const sha256 = server.addBundle(body);
-    const spec = (commandId: string, lifecycleEvent: "DownloadBundle" | "ApplicationStart") => ({
-      commandId,
-      lifecycleEvent,
-      deploymentId: "d-DEPLOY001",
-      applicationName: "shop",
-      deploymentGroupName: "prod",
-      deploymentGroupId: "dg-1",
-      revision: { revisionId: "rev-1", sha256, bundleType: "zip" as const, size: body.length },
-      fileExistsBehavior: "DISALLOW" as const,
-      defaultHookTimeoutSeconds: 3600,
+    const spec = await serveHookBundle("version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: start.sh\n", {
+      "start.sh": `#!/bin/sh\necho $$ > "${tmp}/hook.pid"\necho started\nsleep 60\n`,
     });
 
     const agent = await start();

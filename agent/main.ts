@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import type { HostFacts } from "../server/contracts/agent-protocol";
 import { CommandExecutor } from "./command-executor";
-import { parseAgentArgs, readCredential, writeCredential, type AgentConfig, type StoredCredential } from "./config";
+import { parseAgentArgs, readCredential, redactArgv, writeCredential, type AgentConfig, type StoredCredential } from "./config";
 import { AgentConnection } from "./connection";
 import { enrollHost, EnrollmentRefusedError } from "./enrollment";
 import { Journal } from "./journal";
@@ -45,6 +45,7 @@ async function enrollWithRetry(config: AgentConfig, layout: Layout): Promise<Sto
   for (let attempt = 1; ; attempt++) {
     try {
       const enrolled = await enrollHost(serverUrl, { token: config.enrollToken!, name: config.name, tags: config.tags, facts: collectFacts(layout) });
+      if (enrolled.approval === "pending") log(`${enrolled.hostName} waits for an admin's approval (Hosts page) before it receives any deployment`);
       return { serverUrl, hostId: enrolled.hostId, hostName: enrolled.hostName, credential: enrolled.credential };
     } catch (error) {
       if (error instanceof EnrollmentRefusedError) fail(error.message);
@@ -72,8 +73,19 @@ async function loadOrEnroll(config: AgentConfig, layout: Layout): Promise<Stored
   return credential;
 }
 
+/**
+ * Keeps the enrollment token away from other processes as far as the OS allows: the command line shown by `ps`
+ * and /proc/<pid>/cmdline is overwritten, and the variable leaves this process's environment (hooks never get
+ * it). /proc/<pid>/environ keeps the environment the agent started with, readable by processes of the same user.
+ */
+function hideEnrollToken(): void {
+  process.title = ["landline-agent", ...redactArgv(process.argv.slice(2))].join(" ");
+  delete process.env.LANDLINE_ENROLL_TOKEN;
+}
+
 async function main(): Promise<void> {
   const config = parseAgentArgs(process.argv);
+  hideEnrollToken();
   if (os.platform() !== "linux") log(`warning: the agent supports linux hosts; this is ${os.platform()}`);
   const layout = createLayout(config.rootDir);
   ensureRootDirs(layout);

@@ -83,7 +83,7 @@ beforeAll(async () => {
   try {
     const admin = findUserByEmail(db, TEST_ADMIN.email)!;
     token = createApiToken(db, { userId: admin.id, role: admin.role }, { name: "cli tests" }, Date.now()).token;
-    const enroll = createEnrollmentToken(db, { name: "cli tests", expiresHours: 1, maxUses: 1, tags: [], createdBy: null }, Date.now());
+    const enroll = createEnrollmentToken(db, { name: "cli tests", expiresHours: 1, maxUses: 1, tags: [], allowHostTags: true, requireApproval: false, createdBy: null }, Date.now());
     client = createLandlineClient({ url: server.url, token });
     await client.applications.create.mutate({ applicationName: "shop" });
     await client.deploymentGroups.create.mutate({
@@ -330,4 +330,48 @@ describe("landline behind a proxy", () => {
       await proxy.close();
     }
   });
+});
+
+describe("terminal escapes from hooks, tags and descriptions", () => {
+  const hostile = "\x1b]0;pwned\x07\x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\ \x1b[31mred\x1b[0m";
+  /** Everything but colour (SGR) is a control sequence or character the CLI must not pass on. */
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const withoutColours = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  const expectNoControls = (text: string) => expect(withoutColours(text)).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
+
+  it("prints them without control sequences but keeps colours, --json keeps them exact, and a normal deployment still succeeds", async () => {
+    await client.hosts.updateTags.mutate({ hostName: "web-1", tags: [{ key: "env", value: "prod" }, { key: "note", value: hostile }] });
+    try {
+      const hosts = await runCli(["hosts", "list"]);
+      expect(hosts.code).toBe(0);
+      expectNoControls(hosts.stdout);
+      expect(hosts.stdout).toContain("note=click \x1b[31mred\x1b[0m");
+      const hostsJson = await runCli(["--json", "hosts", "list"]);
+      expect((JSON.parse(hostsJson.stdout) as { tags: { value: string }[] }[])[0].tags).toContainEqual({ key: "note", value: hostile });
+
+      const dir = writeRevisionDir("hostile", { AfterInstall: 'cat "$(dirname "$0")/hostile.txt"\nexit 9' });
+      fs.writeFileSync(path.join(dir, "scripts", "hostile.txt"), `${hostile}\n`);
+      const watched = await runCli(["deploy", "--app", "shop", "--group", "prod", "--dir", dir, "--description", `evil ${hostile}`, "--wait", "--timeout", "90s"]);
+      expect(watched.code).toBe(3);
+      expectNoControls(watched.stdout);
+      expectNoControls(watched.stderr);
+      expect(watched.stdout).toContain("| click \x1b[31mred\x1b[0m");
+
+      const { items } = await client.deployments.list.query({ applicationName: "shop", limit: 1 });
+      const human = await runCli(["deployments", "get", items[0].deploymentId]);
+      expect(human.code).toBe(0);
+      expectNoControls(human.stdout);
+      expect(human.stdout).toContain("| click \x1b[31mred\x1b[0m");
+      const json = await runCli(["--json", "deployments", "get", items[0].deploymentId]);
+      expect((JSON.parse(json.stdout) as { failures: { lastLines: string[] }[] }).failures[0].lastLines).toContain(hostile);
+    } finally {
+      await client.hosts.updateTags.mutate({ hostName: "web-1", tags: [{ key: "env", value: "prod" }] });
+    }
+
+    const normal = await runCli(["deploy", "--app", "shop", "--group", "prod", "--dir", writeRevisionDir("after-hostile", { ValidateService: "true" }), "--wait", "--timeout", "90s"]);
+    expect(normal.code).toBe(0);
+    expect(normal.stdout).toMatch(/Deployment d-[A-Z0-9]{9} Succeeded/);
+    // Six CLI processes and two deployments: more than the default limit on a busy machine.
+  }, 240_000);
 });

@@ -1,3 +1,28 @@
+import ansiRegex from "ansi-regex";
+
+const controlSequence = ansiRegex();
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const sgr = /^(?:\x1b\[|\x9b)[0-9;:]*m$/;
+// C0 controls but \t and \n, DEL, and the C1 range (0x9b is a one-byte CSI, 0x9d a one-byte OSC on some terminals).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const controlCharacters = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/**
+ * Text from the server (hook output, tags, descriptions) made safe to print: colours (SGR) stay, every other
+ * escape sequence (window titles, clipboard writes, screen clears, links, cursor moves) and control character
+ * except newline and tab is dropped.
+ */
+export function sanitizeTerminalText(text: string): string {
+  let result = "";
+  let last = 0;
+  for (const match of text.matchAll(controlSequence)) {
+    result += text.slice(last, match.index).replace(controlCharacters, "");
+    if (sgr.test(match[0])) result += match[0].replace("\x9b", "\x1b[");
+    last = match.index + match[0].length;
+  }
+  return result + text.slice(last).replace(controlCharacters, "");
+}
+
 /** Where the CLI writes: stdout for results, stderr for progress and diagnostics. Colour only on a TTY and without NO_COLOR. */
 export type Terminal = {
   /** Print machine-readable JSON on stdout instead of tables. */
@@ -23,17 +48,18 @@ export function createTerminal(options: { json: boolean }, env: NodeJS.ProcessEn
     json: options.json,
     interactive,
     color,
+    // With --json, stdout carries only JSON, which must reach the reader byte for byte.
     out: (line = "") => {
       clearStatus();
-      process.stdout.write(`${line}\n`);
+      process.stdout.write(`${options.json ? line : sanitizeTerminalText(line)}\n`);
     },
     err: (line = "") => {
       clearStatus();
-      process.stderr.write(`${line}\n`);
+      process.stderr.write(`${sanitizeTerminalText(line)}\n`);
     },
     status: (line) => {
       if (!interactive) return;
-      process.stderr.write(`\r\x1b[2K${line}`);
+      process.stderr.write(`\r\x1b[2K${sanitizeTerminalText(line)}`);
       statusShown = true;
     },
   };

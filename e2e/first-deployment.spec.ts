@@ -55,8 +55,9 @@ describe("first deployment", () => {
       const standalone = await dialog.locator("code").filter({ hasText: "landline-agent.mjs" }).innerText();
       expect(checkout).toContain(`--server ${url}`);
       expect(checkout).toContain(`--name ${name}`);
-      expect(checkout).toContain("--tags env=e2e,role=web");
-      const token = /--enroll (\S+)/.exec(checkout)?.[1];
+      expect(checkout).toContain("--enroll-stdin");
+      expect(standalone).not.toMatch(/--enroll \S/);
+      const token = /printf '%s\\n' (\S+) \|/.exec(checkout)?.[1];
       expect(token).toBeTruthy();
       await dialog.getByRole("button", { name: "Done" }).click();
       if (name === "e2e-web-1") {

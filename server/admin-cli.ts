@@ -128,8 +128,10 @@ function buildProgram(openDb: () => Db, print: (line: string) => void): Command 
     .option("--name <name>", "what the token is for")
     .option("--expires-hours <hours>", 'hours until it expires, or "never" (default 24)', parseExpiresHours)
     .option("--max-uses <count>", 'hosts that may enroll with it, or "unlimited" (default 1)', parseMaxUses)
-    .option("--tags <tags>", "tags for enrolled hosts, e.g. env=prod,role=web", parseTags)
-    .action((opts: { name?: string; expiresHours?: number | "never"; maxUses?: number | "unlimited"; tags?: HostTag[] }) => {
+    .option("--tags <tags>", "tags for enrolled hosts, e.g. env=prod,role=web; agents cannot change them", parseTags)
+    .option("--allow-host-tags", "let enrolling agents add tags with other keys (--tags on the agent)")
+    .option("--require-approval", "enrolled hosts receive no deployment until an admin approves them")
+    .action((opts: { name?: string; expiresHours?: number | "never"; maxUses?: number | "unlimited"; tags?: HostTag[]; allowHostTags?: boolean; requireApproval?: boolean }) => {
       const input = parseWith(createEnrollmentTokenInputSchema, {
         ...opts,
         expiresHours: opts.expiresHours === "never" ? null : opts.expiresHours,
@@ -141,7 +143,7 @@ function buildProgram(openDb: () => Db, print: (line: string) => void): Command 
         action: "enrollmentTokens.create",
         resourceType: "enrollmentToken",
         resourceId: created.id,
-        details: { name: created.name, prefix: created.prefix, expiresAt: created.expiresAt, maxUses: created.maxUses, tags: created.tags },
+        details: { name: created.name, prefix: created.prefix, expiresAt: created.expiresAt, maxUses: created.maxUses, tags: created.tags, allowHostTags: created.allowHostTags, requireApproval: created.requireApproval },
       });
       const uses = created.maxUses === null ? "unlimited uses" : created.maxUses === 1 ? "single use" : `${created.maxUses} uses`;
       const expires = created.expiresAt === null ? "never expires" : `expires ${new Date(created.expiresAt).toISOString()}`;

@@ -27,6 +27,10 @@ const envSchema = z.object({
     .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, "must be comma-separated seconds, e.g. 10,30,60,120")
     .default("10,30,60,120")
     .transform((s) => s.split(",").map(Number)),
+  // "true": every newly enrolled host waits for an admin's approval before any deployment, whatever its token says.
+  LANDLINE_REQUIRE_HOST_APPROVAL: z.enum(["true", "false"]).default("false"),
+  // "true" refuses webhook receivers on loopback, private and other non-public addresses too, not only link-local.
+  LANDLINE_WEBHOOK_PUBLIC_ONLY: z.enum(["true", "false"]).default("false"),
   // "false" serves only the API, sockets and agent endpoints (integration tests, headless control planes).
   LANDLINE_SERVE_UI: z.enum(["true", "false"]).default("true"),
   // "true" runs one agent beside the server (tagged landline=local) so a first deployment needs no other host.

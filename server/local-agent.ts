@@ -18,18 +18,20 @@ export function startLocalAgent(deps: Deps, serverUrl: string): () => void {
   const enrolled = fs.existsSync(path.join(rootDir, "credential.json"));
   const name = `${os.hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 80) || "host"}-local`;
   const args = ["--import", "tsx", path.join(REPO_ROOT, "agent/main.ts"), "--server", serverUrl, "--root", rootDir, "--name", name, "--tags", "landline=local"];
+  let enrollToken: string | null = null;
   if (!enrolled) {
-    const { token } = createEnrollmentToken(
+    ({ token: enrollToken } = createEnrollmentToken(
       deps.db,
-      { name: "local agent", expiresHours: 1, maxUses: 1, tags: [{ key: "landline", value: "local" }], createdBy: null },
+      { name: "local agent", expiresHours: 1, maxUses: 1, tags: [{ key: "landline", value: "local" }], allowHostTags: false, requireApproval: false, createdBy: null },
       deps.now(),
-    );
-    args.push("--enroll", token);
+    ));
+    args.push("--enroll-stdin");
   }
   let child: ChildProcess | null = null;
   let stopped = false;
   const launch = () => {
-    child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LANDLINE_TOKEN: "", LANDLINE_ADMIN_PASSWORD: "" } });
+    child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: [enrollToken ? "pipe" : "ignore", "pipe", "pipe"], env: { ...process.env, LANDLINE_TOKEN: "", LANDLINE_ADMIN_PASSWORD: "" } });
+    child.stdin?.end(`${enrollToken}\n`);
     const relay = (data: Buffer) => {
       for (const line of data.toString().split("\n")) if (line.trim()) console.log(`[local agent] ${line}`);
     };
@@ -43,7 +45,8 @@ export function startLocalAgent(deps: Deps, serverUrl: string): () => void {
   };
   // Later starts reuse the stored credential, so the token is only passed the first time.
   launch();
-  args.splice(args.indexOf("--enroll"), args.includes("--enroll") ? 2 : 0);
+  if (enrollToken) args.splice(args.indexOf("--enroll-stdin"), 1);
+  enrollToken = null;
   return () => {
     stopped = true;
     child?.kill("SIGTERM");

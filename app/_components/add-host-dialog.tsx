@@ -6,7 +6,7 @@ import type { CreatedEnrollmentToken } from "@/server/contracts/accounts";
 import { Button } from "./button";
 import { CopyBlock } from "./copy-button";
 import { Dialog } from "./dialog";
-import { SelectField, TextField } from "./field";
+import { CheckboxField, SelectField, TextField } from "./field";
 import { InlineError } from "./states";
 import { fieldErrorsOf } from "../_lib/errors";
 import { useTRPC } from "../_lib/trpc";
@@ -25,6 +25,8 @@ export function AddHostDialog({ open, onClose }: { open: boolean; onClose: () =>
   const [hostName, setHostName] = useState("");
   const [tagText, setTagText] = useState("");
   const [expiresHours, setExpiresHours] = useState(24);
+  const [allowHostTags, setAllowHostTags] = useState(false);
+  const [requireApproval, setRequireApproval] = useState(false);
   const [created, setCreated] = useState<CreatedEnrollmentToken | null>(null);
   const create = useMutation(
     trpc.enrollmentTokens.create.mutationOptions({
@@ -42,13 +44,15 @@ export function AddHostDialog({ open, onClose }: { open: boolean; onClose: () =>
     setCreated(null);
     setHostName("");
     setTagText("");
+    setAllowHostTags(false);
+    setRequireApproval(false);
     create.reset();
     onClose();
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (parsed.error) return;
-    create.mutate({ name: hostName.trim() ? `host ${hostName.trim()}` : undefined, expiresHours, maxUses: 1, tags: [] });
+    create.mutate({ name: hostName.trim() ? `host ${hostName.trim()}` : undefined, expiresHours, maxUses: 1, tags: parsed.tags, allowHostTags, requireApproval });
   };
 
   return (
@@ -65,7 +69,9 @@ export function AddHostDialog({ open, onClose }: { open: boolean; onClose: () =>
               ))}
             </SelectField>
           </div>
-          <TextField label="Tags" value={tagText} onChange={(e) => setTagText(e.target.value)} placeholder="env=production role=web" error={parsed.error ?? undefined} hint="Deployment groups select hosts by these. Space- or comma-separated key=value pairs." />
+          <TextField label="Tags" value={tagText} onChange={(e) => setTagText(e.target.value)} placeholder="env=production role=web" error={parsed.error ?? undefined} hint="Deployment groups select hosts by these; the host gets exactly these tags. Space- or comma-separated key=value pairs." />
+          <CheckboxField label="The host may add more of its own" hint="With the agent's --tags option; it can never change the tags above." checked={allowHostTags} onChange={(e) => setAllowHostTags(e.target.checked)} />
+          <CheckboxField label="Require an admin's approval" hint="The host connects but receives no deployment until an admin approves it on the Hosts page." checked={requireApproval} onChange={(e) => setRequireApproval(e.target.checked)} />
           {create.error ? <InlineError error={create.error} /> : null}
           <div className="flex justify-end gap-2">
             <Button onClick={close}>Cancel</Button>
@@ -81,13 +87,15 @@ export function AddHostDialog({ open, onClose }: { open: boolean; onClose: () =>
           </p>
           <div className="space-y-1.5">
             <h3 className="text-xs font-medium text-muted">Standalone agent (only Node.js needed)</h3>
-            <CopyBlock text={standaloneCommand(origin, created.token, hostName.trim(), parsed.tags)} />
+            <CopyBlock text={standaloneCommand(origin, created.token, hostName.trim())} />
           </div>
           <div className="space-y-1.5">
             <h3 className="text-xs font-medium text-muted">From a Landline checkout</h3>
-            <CopyBlock text={checkoutCommand(origin, created.token, hostName.trim(), parsed.tags)} />
+            <CopyBlock text={checkoutCommand(origin, created.token, hostName.trim())} />
           </div>
-          <p className="text-xs text-faint">The host appears in the list as soon as its agent connects.</p>
+          <p className="text-xs text-faint">
+            The host appears in the list as soon as its agent connects{created.requireApproval ? ", marked pending until an admin approves it" : ""}.
+          </p>
           <div className="flex justify-end">
             <Button variant="primary" onClick={close}>
               Done

@@ -5,22 +5,29 @@ function shellWord(s: string): string {
   return /^[A-Za-z0-9._:/=,@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-function agentArgs(origin: string, token: string, hostName: string, tags: HostTag[]): string {
-  const args = ["--server", origin, "--enroll", token];
+function agentArgs(origin: string, hostName: string): string {
+  const args = ["--server", origin, "--enroll-stdin"];
   if (hostName) args.push("--name", hostName);
-  if (tags.length > 0) args.push("--tags", tags.map((t) => `${t.key}=${t.value}`).join(","));
   return args.map(shellWord).join(" ");
 }
 
-/** The agent run from a Landline checkout. */
-export function checkoutCommand(origin: string, token: string, hostName: string, tags: HostTag[]): string {
-  return `npm run agent -- ${agentArgs(origin, token, hostName, tags)}`;
+/**
+ * Feeds the token through a pipe from the shell's printf, a builtin: a token in a program's arguments shows in
+ * `ps` to every user of the host for as long as the program runs.
+ */
+function pipeToken(token: string): string {
+  return `printf '%s\\n' ${shellWord(token)} |`;
+}
+
+/** The agent run from a Landline checkout. The token's own tags are the host's; it carries no --tags. */
+export function checkoutCommand(origin: string, token: string, hostName: string): string {
+  return `${pipeToken(token)} npm run agent -- ${agentArgs(origin, hostName)}`;
 }
 
 /** The standalone agent: one file downloaded from this server (the enrollment token authorizes it), needing only Node.js. */
-export function standaloneCommand(origin: string, token: string, hostName: string, tags: HostTag[]): string {
-  const download = `curl -fsSLo landline-agent.mjs -H ${shellWord(`Authorization: Bearer ${token}`)} ${shellWord(`${origin}/api/agent/download`)}`;
-  return `${download}\nnode landline-agent.mjs ${agentArgs(origin, token, hostName, tags)}`;
+export function standaloneCommand(origin: string, token: string, hostName: string): string {
+  const download = `printf 'Authorization: Bearer %s\\n' ${shellWord(token)} | curl -fsSLo landline-agent.mjs -H @- ${shellWord(`${origin}/api/agent/download`)}`;
+  return `${download}\n${pipeToken(token)} node landline-agent.mjs ${agentArgs(origin, hostName)}`;
 }
 
 /** "env=prod, role=web" -> tags; returns an error message for the first bad entry. */

@@ -14,13 +14,13 @@ export function createHostsCommand(): Command {
         if (list.length === 0) return void term.err("No hosts enrolled yet");
         const rows = list.map((h) => [
           h.hostName,
-          h.status,
+          h.approval === "pending" ? `${h.status}, pending approval` : h.status,
           h.tags.map((t) => (t.value ? `${t.key}=${t.value}` : t.key)).join(",") || "-",
           h.agentVersion ?? "-",
           formatTime(h.lastSeenAt),
           h.currentDeployment ? `${h.currentDeployment.deploymentId} ${h.currentDeployment.status}` : "-",
         ]);
-        for (const line of renderTable(term, ["HOST", "STATUS", "TAGS", "AGENT", "LAST SEEN", "DEPLOYMENT"], rows, [() => null, statusStyle])) term.out(line);
+        for (const line of renderTable(term, ["HOST", "STATUS", "TAGS", "AGENT", "LAST SEEN", "DEPLOYMENT"], rows, [() => null, (cell) => statusStyle(cell.split(",")[0])])) term.out(line);
       }),
     );
   return hosts;

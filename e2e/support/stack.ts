@@ -58,7 +58,7 @@ export async function apiAs(baseUrl: string, email = TEST_ADMIN.email, password 
 
 /** Starts a real agent process enrolled with a fresh token. */
 export async function startAgent(stack: Stack, api: Api, name: string, tags: HostTag[]): Promise<SpawnedAgent> {
-  const { token } = await api.enrollmentTokens.create.mutate({ name: `e2e ${name}`, maxUses: 1, expiresHours: 1, tags: [] });
+  const { token } = await api.enrollmentTokens.create.mutate({ name: `e2e ${name}`, maxUses: 1, expiresHours: 1, tags: [], allowHostTags: true });
   const agent = await spawnAgent({ serverUrl: stack.server.url, enrollToken: token, name, tags, env: { PROOF_DIR: stack.workDir } });
   stack.agents.push(agent);
   return agent;

@@ -20,6 +20,10 @@ export type NewEnrollmentToken = {
   /** null: unlimited. */
   maxUses: number | null;
   tags: HostTag[];
+  /** Whether enrolling agents may add tags with other keys. */
+  allowHostTags: boolean;
+  /** Whether hosts enrolled with it wait for an admin's approval. */
+  requireApproval: boolean;
   /** Creating user's id; null for the admin command. */
   createdBy: string | null;
 };
@@ -37,6 +41,8 @@ export function createEnrollmentToken(db: Db, input: NewEnrollmentToken, now: nu
     maxUses: input.maxUses,
     uses: 0,
     tags: input.tags,
+    allowHostTags: input.allowHostTags,
+    requireApproval: input.requireApproval,
     revokedAt: null,
   };
   db.insert(enrollmentTokens).values(row).run();
@@ -48,7 +54,10 @@ export function createEnrollmentToken(db: Db, input: NewEnrollmentToken, now: nu
  * Uses up one enrollment of a token. Null when the token is unknown, revoked, expired or exhausted.
  * The check and the increment are one conditional UPDATE, so concurrent enrollments cannot exceed maxUses.
  */
-export function consumeEnrollmentToken(db: Db, token: string, now: number): { tokenId: string; tags: HostTag[] } | null {
+/** What an enrollment token decides about the hosts it enrolls. */
+export type ConsumedEnrollmentToken = { tokenId: string; tags: HostTag[]; allowHostTags: boolean; requireApproval: boolean };
+
+export function consumeEnrollmentToken(db: Db, token: string, now: number): ConsumedEnrollmentToken | null {
   return db.transaction(
     (tx) => {
       const row = tx
@@ -62,9 +71,9 @@ export function consumeEnrollmentToken(db: Db, token: string, now: number): { to
             or(isNull(enrollmentTokens.maxUses), lt(enrollmentTokens.uses, enrollmentTokens.maxUses)),
           ),
         )
-        .returning({ id: enrollmentTokens.id, tags: enrollmentTokens.tags })
+        .returning({ id: enrollmentTokens.id, tags: enrollmentTokens.tags, allowHostTags: enrollmentTokens.allowHostTags, requireApproval: enrollmentTokens.requireApproval })
         .get();
-      return row ? { tokenId: row.id, tags: row.tags ?? [] } : null;
+      return row ? { tokenId: row.id, tags: row.tags ?? [], allowHostTags: row.allowHostTags, requireApproval: row.requireApproval } : null;
     },
     { behavior: "immediate" },
   );
@@ -122,6 +131,8 @@ function toSummary(row: Row, createdByEmail: string | null, now: number): Enroll
     maxUses: row.maxUses,
     uses: row.uses,
     tags: row.tags ?? [],
+    allowHostTags: row.allowHostTags,
+    requireApproval: row.requireApproval,
     revokedAt: row.revokedAt,
     status: statusOf(row, now),
   };

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
+import { recordAudit, type AuditActor } from "../auth/audit";
 import type { HostInfo, HostRef, ListHostsInput, UpdateHostTagsInput } from "../contracts/catalog";
 import { activeDeploymentStatuses } from "../contracts/deployment";
 import type { HostStatus, HostTag, TagSet } from "../contracts/resources";
@@ -14,19 +15,19 @@ type HostRow = typeof hosts.$inferSelect;
 /** A registered host a tag set selected. */
 export type SelectedHost = { hostId: string; hostName: string; tags: HostTag[]; online: boolean };
 
-/** Every registered (not deregistered) host, by name. */
+/** Every registered (not deregistered) and approved host, by name: the hosts a deployment may select. */
 export function listRegisteredHosts(db: DbWriter): SelectedHost[] {
   return db
     .select({ hostId: hosts.id, hostName: hosts.name, tags: hosts.tags, online: hosts.online })
     .from(hosts)
-    .where(isNull(hosts.deregisteredAt))
+    .where(and(isNull(hosts.deregisteredAt), eq(hosts.approval, "approved")))
     .orderBy(hosts.name)
     .all();
 }
 
 /**
  * The registered hosts a deployment group's tag set matches now, by name: OR within a tag group,
- * AND across groups, and an empty set matches nothing. Deregistered hosts are never selected.
+ * AND across groups, and an empty set matches nothing. Deregistered and unapproved hosts are never selected.
  */
 export function selectHostsForTagSet(db: DbWriter, tagSet: TagSet): SelectedHost[] {
   if (tagSet.length === 0) return [];
@@ -80,6 +81,7 @@ function describeHost(row: HostRow, currentDeployment: HostInfo["currentDeployme
     enrolledAt: row.enrolledAt,
     lastSeenAt: row.lastSeenAt,
     deregisteredAt: row.deregisteredAt,
+    approval: row.approval,
     currentDeployment,
     connectionChurn: selectConnectionChurnWarning({ replacements: row.connectionReplacements, lastReplacedAt: row.connectionReplacedAt }, now),
   };
@@ -142,5 +144,27 @@ export function deregisterHost(db: Db, input: HostRef, now: number): HostInfo {
     if (row.deregisteredAt !== null) throw conflict(`Host ${row.name} is already deregistered`, { field: "hostName" });
     tx.update(hosts).set({ deregisteredAt: now }).where(eq(hosts.id, row.id)).run();
     return describeHosts(tx, [{ ...row, deregisteredAt: now }], now)[0];
+  });
+}
+
+/** Lets a host that waits for approval receive deployments from now on. */
+export function approveHost(db: Db, who: AuditActor, input: HostRef, now: number): HostInfo {
+  return db.transaction((tx) => {
+    const row = requireHost(tx, input.hostName);
+    if (row.approval !== "pending" || row.deregisteredAt !== null) throw conflict(`Host ${row.name} is not waiting for approval`, { field: "hostName" });
+    tx.update(hosts).set({ approval: "approved" }).where(eq(hosts.id, row.id)).run();
+    recordAudit(tx, who, { action: "hosts.approve", resourceType: "host", resourceId: row.id, details: { hostName: row.name, tags: row.tags } }, now);
+    return describeHosts(tx, [{ ...row, approval: "approved" }], now)[0];
+  });
+}
+
+/** Refuses a host that waits for approval: it is deregistered, so its credential stops working and its name is free. */
+export function rejectHost(db: Db, who: AuditActor, input: HostRef, now: number): HostInfo {
+  return db.transaction((tx) => {
+    const row = requireHost(tx, input.hostName);
+    if (row.approval !== "pending" || row.deregisteredAt !== null) throw conflict(`Host ${row.name} is not waiting for approval`, { field: "hostName" });
+    tx.update(hosts).set({ approval: "rejected", deregisteredAt: now }).where(eq(hosts.id, row.id)).run();
+    recordAudit(tx, who, { action: "hosts.reject", resourceType: "host", resourceId: row.id, details: { hostName: row.name, tags: row.tags } }, now);
+    return describeHosts(tx, [{ ...row, approval: "rejected", deregisteredAt: now }], now)[0];
   });
 }

@@ -107,8 +107,12 @@ export const createEnrollmentTokenInputSchema = z.object({
     .default(DEFAULT_ENROLLMENT_EXPIRES_HOURS),
   /** How many hosts may enroll with it; null means unlimited, the default 1 makes it single-use. */
   maxUses: z.number().int("must be a whole number").min(1, "must be at least 1").nullable().default(1),
-  /** Tags given to every host that enrolls with the token. */
+  /** Tags given to every host that enrolls with the token; the agent cannot change them. */
   tags: hostTagsSchema.default([]),
+  /** Whether an enrolling agent may add tags with other keys (--tags); false fixes the host's tags to `tags`. */
+  allowHostTags: z.boolean().default(false),
+  /** Hosts enrolled with it wait for an admin's approval before they receive any deployment. */
+  requireApproval: z.boolean().default(false),
 });
 export type CreateEnrollmentTokenInput = z.infer<typeof createEnrollmentTokenInputSchema>;
 
@@ -212,6 +216,10 @@ export type EnrollmentTokenSummary = {
   uses: number;
   /** Tags given to hosts that enroll with it. */
   tags: HostTag[];
+  /** Whether enrolling agents may add tags with other keys. */
+  allowHostTags: boolean;
+  /** Whether hosts enrolled with it wait for an admin's approval. */
+  requireApproval: boolean;
   /** Epoch ms; null while not revoked. */
   revokedAt: number | null;
   /** Whether it can still enroll a host, and if not why. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { bundleTypes, fileExistsBehaviors, hostNameSchema, hostTagsSchema } from "./resources";
+import { bundleTypes, fileExistsBehaviors, hostApprovals, hostNameSchema, hostTagsSchema } from "./resources";
 import { diagnosticsSchema, inPlaceLifecycleEvents } from "./deployment";
 
 /**
@@ -56,6 +56,8 @@ export const enrollResponseSchema = z.object({
   hostName: z.string(),
   /** Secret credential "hostId.secret"; store with mode 0600 and send as handshake auth. */
   credential: z.string(),
+  /** "pending": the host connects but receives no deployment until an admin approves it. */
+  approval: z.enum(hostApprovals).optional(),
 });
 export type EnrollResponse = z.infer<typeof enrollResponseSchema>;
 

@@ -15,6 +15,7 @@ import {
   tagSetSchema,
   type AutoRollbackConfiguration,
   type FileExistsBehavior,
+  type HostApproval,
   type HostStatus,
   type HostTag,
   type MinimumHealthyHosts,
@@ -228,6 +229,8 @@ export type HostInfo = {
   lastSeenAt: number | null;
   /** Epoch ms the host was deregistered, or null. */
   deregisteredAt: number | null;
+  /** "pending" hosts wait for an admin's approval and are never deployed to; "rejected" ones were refused. */
+  approval: HostApproval;
   /** The target this host is working on or waiting for in an active deployment, or null. */
   currentDeployment: { deploymentId: string; targetId: string; status: TargetStatus } | null;
   /**

@@ -109,5 +109,9 @@ export const hostNameSchema = z
   .max(100)
   .regex(/^[A-Za-z0-9._-]+$/, "host names may contain only letters, digits and . _ -");
 
+/** Whether a host may receive deployments: pending hosts wait for an admin; rejected hosts are deregistered. */
+export const hostApprovals = ["approved", "pending", "rejected"] as const;
+export type HostApproval = (typeof hostApprovals)[number];
+
 export const hostStatuses = ["Online", "Offline", "Deregistered"] as const;
 export type HostStatus = (typeof hostStatuses)[number];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { deploymentGroupRefSchema } from "./catalog";
-import { isForbiddenWebhookAddress } from "./link-local";
+import { webhookAddressRefusal } from "./webhook-address";
 
 /** Notification events (CodeDeploy TriggerEventType, in-place subset). */
 export const triggerEventTypes = [
@@ -43,7 +43,7 @@ export const webhookUrlSchema = z
   .max(2048, "must be at most 2048 characters")
   .url("must be a URL")
   .refine((u) => /^https?:\/\//i.test(u), "must be an http:// or https:// URL")
-  .refine((u) => !URL.canParse(u) || !isForbiddenWebhookAddress(new URL(u).hostname), "must not point at a link-local address such as a cloud metadata service")
+  .refine((u) => !URL.canParse(u) || webhookAddressRefusal(new URL(u).hostname) === null, "must not point at a link-local address such as a cloud metadata service")
   .describe("Receiver URL; every delivery is a POST");
 
 export const webhookEventsSchema = z

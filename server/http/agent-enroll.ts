@@ -5,8 +5,8 @@ import { recordAudit } from "../auth/audit";
 import { consumeEnrollmentToken } from "../auth/enrollment-tokens";
 import { generateHostCredential } from "../auth/host-credentials";
 import { enrollRequestSchema, type EnrollResponse } from "../contracts/agent-protocol";
-import type { HostTag } from "../contracts/resources";
 import type { Deps } from "../deps";
+import { decideEnrollment } from "../engine/enrollment-policy";
 import { hosts } from "../storage/schema";
 import { clientAddress } from "./client-address";
 import { BodyTooLargeError, closeAfterAnswer, readRequestBody } from "./request-body";
@@ -22,12 +22,6 @@ class HttpFailure extends Error {
   ) {
     super(message);
   }
-}
-
-/** Token tags first, then the agent's own; for the same key the agent's value wins. */
-function mergeTags(fromToken: readonly HostTag[], requested: readonly HostTag[]): HostTag[] {
-  const keys = new Set(requested.map((t) => t.key));
-  return [...fromToken.filter((t) => !keys.has(t.key)), ...requested];
 }
 
 function send(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
@@ -61,21 +55,24 @@ export async function handleAgentEnroll(deps: Deps, req: IncomingMessage, res: S
       if (existing && existing.deregisteredAt === null) throw new HttpFailure(409, `host name ${input.name} is taken; deregister it first`, "name");
       // Deregistering frees the name (as in CodeDeploy): the old row keeps its history under a suffixed name.
       if (existing) tx.update(hosts).set({ name: `${input.name}.deregistered-${existing.deregisteredAt}` }).where(eq(hosts.id, existing.id)).run();
+      const decision = decideEnrollment(token, input.tags, deps.env.LANDLINE_REQUIRE_HOST_APPROVAL === "true");
+      // Refusing rolls the transaction back, so the token's use is not spent on a refused host.
+      if (!decision.accepted) throw new HttpFailure(403, decision.reason, "tags");
       const hostId = randomUUID();
       const { credential, credentialHash } = generateHostCredential(hostId);
-      const tags = mergeTags(token.tags, input.tags);
+      const { tags, approval } = decision;
       tx.insert(hosts)
-        .values({ id: hostId, name: input.name, tags, credentialHash, facts: input.facts, enrolledAt: now, enrollmentTokenId: token.tokenId })
+        .values({ id: hostId, name: input.name, tags, credentialHash, facts: input.facts, enrolledAt: now, enrollmentTokenId: token.tokenId, approval })
         .run();
-      return { hostId, credential, tokenId: token.tokenId, tags };
+      return { hostId, credential, tokenId: token.tokenId, tags, approval };
     });
     recordAudit(
       deps.db,
       { principal: null, ip: clientAddress(deps.env, req), actor: "system" },
-      { action: "hosts.enroll", resourceType: "host", resourceId: enrolled.hostId, details: { name: input.name, tokenId: enrolled.tokenId, tags: enrolled.tags } },
+      { action: "hosts.enroll", resourceType: "host", resourceId: enrolled.hostId, details: { name: input.name, tokenId: enrolled.tokenId, tags: enrolled.tags, requestedTags: input.tags, approval: enrolled.approval } },
       now,
     );
-    const body: EnrollResponse = { hostId: enrolled.hostId, hostName: input.name, credential: enrolled.credential };
+    const body: EnrollResponse = { hostId: enrolled.hostId, hostName: input.name, credential: enrolled.credential, approval: enrolled.approval };
     send(req, res, 200, body);
   } catch (err) {
     if (!(err instanceof HttpFailure)) throw err;

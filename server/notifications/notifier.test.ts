@@ -23,9 +23,14 @@ let targetIds: string[];
 const fast = { retryDelaysMs: [100, 100], pollIntervalMs: 20, timeoutMs: 2_000 };
 
 beforeEach(() => {
-  deps = createTestDeps({ LANDLINE_PUBLIC_URL: "https://deploy.example.com" });
   receiver = null;
   notifier = null;
+  seedDeployment({});
+});
+
+/** A fresh database with one application, group, host and failed-target deployment. */
+function seedDeployment(env: Record<string, string>) {
+  deps = createTestDeps({ LANDLINE_PUBLIC_URL: "https://deploy.example.com", ...env });
   const now = Date.now();
   const app = createApplication(deps.db, { applicationName: "shop" }, now);
   const group = createDeploymentGroup(
@@ -42,7 +47,7 @@ beforeEach(() => {
     status: "InProgress",
     targets: [{ hostId, hostName: "web-1", status: "Failed" }],
   }));
-});
+}
 
 afterEach(async () => {
   notifier?.stop();
@@ -180,7 +185,50 @@ describe("webhook notifications", () => {
     notifier.start();
     notifier.notify({ type: "DeploymentStart", deploymentId });
     await waitUntil(() => deliveriesOf(webhook.id)[0].status === "failed");
-    expect(deliveriesOf(webhook.id)[0]).toMatchObject({ attempts: 1, responseCode: null, lastError: expect.stringMatching(/^169\.254\.169\.254, a link-local address webhooks may not reach/) });
+    expect(deliveriesOf(webhook.id)[0]).toMatchObject({ attempts: 1, responseCode: null, lastError: expect.stringMatching(/^169\.254\.169\.254, a link-local address .*webhooks may not reach/) });
+  });
+
+  const metadataForms = [
+    ["IPv4-mapped", "http://[::ffff:169.254.169.254]/latest/meta-data/", "[::ffff:a9fe:a9fe]"],
+    ["NAT64", "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/", "[64:ff9b::a9fe:a9fe]"],
+    ["IPv4-compatible", "http://[::169.254.169.254]/latest/meta-data/", "[::a9fe:a9fe]"],
+  ] as const;
+
+  it.each(metadataForms)("refuses the metadata service spelled in %s form when saved", async (_form, url) => {
+    await expect(addWebhook(url, ["DeploymentStart"])).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/link-local/) });
+    receiver = await startWebhookReceiver();
+    const { webhook } = await addWebhook(receiver.url, ["DeploymentStart"]);
+    const caller = callerFor(deps, insertTestUser(deps, "deployer"));
+    await expect(caller.webhooks.update({ webhookId: webhook.id, url })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+
+  it.each(metadataForms)("never contacts the metadata service spelled in %s form when delivering", async (_form, url, normalized) => {
+    receiver = await startWebhookReceiver();
+    const { webhook } = await addWebhook(receiver.url, ["DeploymentStart"]);
+    deps.db.update(webhookTargets).set({ url }).where(eq(webhookTargets.id, webhook.id)).run();
+    const { webhook: allowed } = await addWebhook(receiver.url, ["DeploymentStart"], "json", "allowed");
+    notifier = createNotifier(deps, { ...fast, retryDelaysMs: [] });
+    notifier.start();
+    notifier.notify({ type: "DeploymentStart", deploymentId });
+    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "failed");
+    expect(deliveriesOf(webhook.id)[0]).toMatchObject({ attempts: 1, responseCode: null, lastError: `${normalized}, a link-local address (where cloud metadata services answer) webhooks may not reach` });
+    await waitUntil(() => deliveriesOf(allowed.id)[0]?.status === "succeeded");
+  });
+
+  it("with LANDLINE_WEBHOOK_PUBLIC_ONLY refuses loopback and private receivers when saved, and names that resolve to them when delivering", async () => {
+    deps.cleanup();
+    seedDeployment({ LANDLINE_WEBHOOK_PUBLIC_ONLY: "true" });
+    for (const url of ["http://127.0.0.1:8080/hook", "http://[::1]:8080/hook", "http://10.0.0.5/hook", "http://192.168.1.10/hook", "http://[::ffff:7f00:1]/hook", "http://[fd12::1]/hook"]) {
+      await expect(addWebhook(url, ["DeploymentStart"]), url).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/loopback|private/) });
+    }
+    receiver = await startWebhookReceiver();
+    const { webhook } = await addWebhook(receiver.url.replace("127.0.0.1", "localhost"), ["DeploymentStart"]);
+    notifier = createNotifier(deps, { ...fast, retryDelaysMs: [] });
+    notifier.start();
+    notifier.notify({ type: "DeploymentStart", deploymentId });
+    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "failed");
+    expect(deliveriesOf(webhook.id)[0].lastError).toMatch(/^EFORBIDDEN: localhost resolves to .*, a loopback address webhooks may not reach/);
+    expect(receiver.received).toHaveLength(0);
   });
 
   it("sends deliveries recorded before a restart once the loop starts again", async () => {

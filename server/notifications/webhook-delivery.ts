@@ -1,11 +1,12 @@
 import dns from "node:dns";
 import { and, asc, eq, lt, lte, ne, sql } from "drizzle-orm";
 import { Agent, fetch as undiciFetch } from "undici";
-import { isForbiddenWebhookAddress } from "../contracts/link-local";
+import { webhookAddressRefusal, type WebhookAddressRules } from "../contracts/webhook-address";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER } from "../contracts/webhooks";
 import type { Deps } from "../deps";
 import { webhookDeliveries, webhookTargets } from "../storage/schema";
 import { signWebhookBody } from "./webhook-signature";
+import { webhookAddressRulesOf } from "./webhook-targets";
 
 export type DeliveryOptions = {
   /** Wait before attempt 2, 3, ...; a delivery gets retryDelaysMs.length + 1 attempts in all. */
@@ -48,27 +49,34 @@ function describeError(err: unknown, timeoutMs: number): string {
 
 /**
  * Connects only to addresses a webhook may reach. Names are checked as resolved at connect time, so a name
- * that points at a metadata service (or is re-pointed there after the webhook was saved) is refused too.
+ * that points at a refused address (or is re-pointed there after the webhook was saved) is refused too.
  */
-const guardedDispatcher = new Agent({
-  connect: {
-    lookup: (hostname, options, callback) => {
-      dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
-        if (error) return callback(error, "", 4);
-        const allowed = addresses.filter((a) => !isForbiddenWebhookAddress(a.address));
-        if (allowed.length === 0) return callback(forbidden(`${hostname} resolves to ${addresses.map((a) => a.address).join(", ")}`), "", 4);
-        if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, allowed);
-        callback(null, allowed[0].address, allowed[0].family);
-      });
+function createGuardedDispatcher(rules: WebhookAddressRules): Agent {
+  return new Agent({
+    connect: {
+      lookup: (hostname, options, callback) => {
+        dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
+          if (error) return callback(error, "", 4);
+          const allowed = addresses.filter((a) => webhookAddressRefusal(a.address, rules) === null);
+          if (allowed.length === 0) {
+            const reason = webhookAddressRefusal(addresses[0].address, rules) ?? "an address";
+            return callback(forbidden(`${hostname} resolves to ${addresses.map((a) => a.address).join(", ")}`, reason), "", 4);
+          }
+          if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, allowed);
+          callback(null, allowed[0].address, allowed[0].family);
+        });
+      },
     },
-  },
-});
-
-function forbidden(what: string): Error {
-  return Object.assign(new Error(`${what}, a link-local address webhooks may not reach`), { code: "EFORBIDDEN" });
+  });
 }
 
-async function attemptDelivery(d: DueDelivery, now: number, timeoutMs: number, stopSignal: AbortSignal): Promise<AttemptResult> {
+function forbidden(what: string, reason: string): Error {
+  return Object.assign(new Error(`${what}, ${reason} webhooks may not reach`), { code: "EFORBIDDEN" });
+}
+
+type Reach = { rules: WebhookAddressRules; dispatcher: Agent };
+
+async function attemptDelivery(d: DueDelivery, now: number, timeoutMs: number, stopSignal: AbortSignal, reach: Reach): Promise<AttemptResult> {
   // A plain timer and controller held here, rather than AbortSignal.any([AbortSignal.timeout(), ...]): on Node 20 a
   // composite signal nothing else references can be collected before it fires, leaving a hung receiver hanging.
   const controller = new AbortController();
@@ -78,9 +86,10 @@ async function attemptDelivery(d: DueDelivery, now: number, timeoutMs: number, s
   try {
     const host = new URL(d.url).hostname;
     // An address in the URL itself is never looked up, so it is checked here.
-    if (isForbiddenWebhookAddress(host)) throw forbidden(host);
+    const refusal = webhookAddressRefusal(host, reach.rules);
+    if (refusal) throw forbidden(host, refusal);
     const res = await undiciFetch(d.url, {
-      dispatcher: guardedDispatcher,
+      dispatcher: reach.dispatcher,
       method: "POST",
       redirect: "manual",
       signal: controller.signal,
@@ -113,6 +122,8 @@ async function attemptDelivery(d: DueDelivery, now: number, timeoutMs: number, s
  */
 export function startDeliveryLoop(deps: Deps, overrides: Partial<DeliveryOptions> = {}): DeliveryLoop {
   const options = { ...defaultDeliveryOptions, ...overrides };
+  const rules = webhookAddressRulesOf(deps.env);
+  const reach: Reach = { rules, dispatcher: createGuardedDispatcher(rules) };
   const stopController = new AbortController();
   const busyWebhooks = new Set<string>();
   let inFlight = 0;
@@ -150,7 +161,7 @@ export function startDeliveryLoop(deps: Deps, overrides: Partial<DeliveryOptions
 
   const run = async (d: DueDelivery) => {
     const at = deps.now();
-    const result = await attemptDelivery(d, at, options.timeoutMs, stopController.signal);
+    const result = await attemptDelivery(d, at, options.timeoutMs, stopController.signal, reach);
     if ("aborted" in result) return;
     try {
       record(d, result, deps.now());
@@ -220,6 +231,7 @@ export function startDeliveryLoop(deps: Deps, overrides: Partial<DeliveryOptions
       stopped = true;
       clearInterval(timer);
       stopController.abort();
+      void reach.dispatcher.close().catch(() => undefined);
     },
   };
 }

@@ -5,6 +5,7 @@ import { recordAudit, type AuditActor } from "../auth/audit";
 import { generateSecret } from "../auth/secrets";
 import { requireApplication } from "../catalog/applications";
 import type { DeploymentGroupRef } from "../contracts/catalog";
+import { webhookAddressRefusal, type WebhookAddressRules } from "../contracts/webhook-address";
 import type {
   createWebhookInputSchema,
   listDeliveriesInputSchema,
@@ -13,7 +14,8 @@ import type {
   WebhookView,
 } from "../contracts/webhooks";
 import type { Deps } from "../deps";
-import { conflict, DomainError, notFound } from "../domain-errors";
+import { conflict, DomainError, invalid, notFound } from "../domain-errors";
+import type { Env } from "../env";
 import type { Db } from "../storage/database";
 import { applications, deploymentGroups, webhookDeliveries, webhookTargets } from "../storage/schema";
 
@@ -68,6 +70,16 @@ function urlOrigin(url: string): string {
   return new URL(url).origin;
 }
 
+export function webhookAddressRulesOf(env: Env): WebhookAddressRules {
+  return { publicOnly: env.LANDLINE_WEBHOOK_PUBLIC_ONLY === "true" };
+}
+
+/** The contract schema holds the rule every server shares; this adds the server's own setting. */
+function assertUrlReachable(env: Env, url: string): void {
+  const refusal = webhookAddressRefusal(new URL(url).hostname, webhookAddressRulesOf(env));
+  if (refusal) throw invalid(`url: must not point at ${refusal}`, { field: "url" });
+}
+
 function assertNameFree(db: Db, deploymentGroupId: string, name: string, exceptId?: string): void {
   const taken = db
     .select({ id: webhookTargets.id })
@@ -97,6 +109,7 @@ export function createWebhook(
   const now = deps.now();
   const group = requireGroup(deps.db, input);
   assertNameFree(deps.db, group.id, input.name);
+  assertUrlReachable(deps.env, input.url);
   const id = randomUUID();
   const secret = generateSecret(WEBHOOK_SECRET_PREFIX);
   deps.db
@@ -133,6 +146,7 @@ export function updateWebhook(
   const now = deps.now();
   const { row } = loadWebhook(deps.db, input.webhookId);
   if (input.name !== undefined) assertNameFree(deps.db, row.deploymentGroupId, input.name, row.id);
+  if (input.url !== undefined) assertUrlReachable(deps.env, input.url);
   const secret = input.rotateSecret ? generateSecret(WEBHOOK_SECRET_PREFIX) : null;
   deps.db
     .update(webhookTargets)

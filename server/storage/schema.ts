@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Diagnostics } from "../contracts/deployment";
 import {
   deploymentCreators,
@@ -9,7 +9,7 @@ import {
   targetStatuses,
 } from "../contracts/deployment";
 import type { AutoRollbackConfiguration, HostTag, TagSet } from "../contracts/resources";
-import { bundleTypes, fileExistsBehaviors, minimumHealthyHostsTypes, roles } from "../contracts/resources";
+import { bundleTypes, fileExistsBehaviors, hostApprovals, minimumHealthyHostsTypes, roles } from "../contracts/resources";
 import type { AppSpec } from "../contracts/appspec";
 import type { HostFacts } from "../contracts/agent-protocol";
 import type { TriggerEventType } from "../contracts/webhooks";
@@ -77,7 +77,16 @@ export const auditLog = sqliteTable(
     ip: text("ip"),
     details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
   },
-  (t) => [index("audit_at_idx").on(t.at), index("audit_resource_idx").on(t.resourceType, t.resourceId)],
+  // Newest first is (at, id): each index ends in `at` (and the implicit rowid, which is id) so every filter
+  // the audit page offers reads its page straight from one index, time range included.
+  (t) => [
+    index("audit_at_idx").on(t.at),
+    index("audit_actor_idx").on(t.actor, t.at),
+    index("audit_user_idx").on(t.userId, t.at),
+    index("audit_action_idx").on(t.action, t.at),
+    index("audit_resource_type_idx").on(t.resourceType, t.at),
+    index("audit_resource_idx").on(t.resourceType, t.resourceId, t.at),
+  ],
 );
 
 export const applications = sqliteTable("applications", {
@@ -113,7 +122,7 @@ export const deploymentGroups = sqliteTable(
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },
-  (t) => [uniqueIndex("deployment_groups_app_name_idx").on(t.applicationId, t.name)],
+  (t) => [uniqueIndex("deployment_groups_app_name_idx").on(t.applicationId, t.name), index("deployment_groups_name_idx").on(t.name)],
 );
 
 export const revisions = sqliteTable(
@@ -155,6 +164,8 @@ export const hosts = sqliteTable("hosts", {
   /** Epoch ms of the last replacement, or null. */
   connectionReplacedAt: integer("connection_replaced_at"),
   enrollmentTokenId: text("enrollment_token_id"),
+  /** Only approved hosts are selected as deployment targets or counted as matching. */
+  approval: text("approval", { enum: hostApprovals }).notNull().default("approved"),
 });
 
 export const enrollmentTokens = sqliteTable("enrollment_tokens", {
@@ -168,8 +179,12 @@ export const enrollmentTokens = sqliteTable("enrollment_tokens", {
   /** null means unlimited. */
   maxUses: integer("max_uses"),
   uses: integer("uses").notNull().default(0),
-  /** Tags given to hosts that enroll with this token, merged under the agent's own. */
+  /** Tags given to hosts that enroll with this token; an agent cannot change them. */
   tags: text("tags", { mode: "json" }).$type<HostTag[]>(),
+  /** Whether an enrolling agent may add tags with keys of its own. */
+  allowHostTags: integer("allow_host_tags", { mode: "boolean" }).notNull().default(true),
+  /** Hosts enrolled with this token wait for an admin's approval before any deployment. */
+  requireApproval: integer("require_approval", { mode: "boolean" }).notNull().default(false),
   revokedAt: integer("revoked_at"),
 });
 
@@ -206,10 +221,14 @@ export const deployments = sqliteTable(
     rollbackTriggeringDeploymentId: text("rollback_triggering_deployment_id"),
     rollbackMessage: text("rollback_message"),
   },
+  // The list's order is (created_at, id), newest first; each filter has an index that ends in that order.
   (t) => [
-    index("deployments_group_idx").on(t.deploymentGroupId, t.createdAt),
-    index("deployments_app_idx").on(t.applicationId, t.createdAt),
-    index("deployments_status_idx").on(t.status),
+    index("deployments_created_idx").on(t.createdAt, t.id),
+    index("deployments_group_idx").on(t.deploymentGroupId, t.createdAt, t.id),
+    index("deployments_app_idx").on(t.applicationId, t.createdAt, t.id),
+    index("deployments_status_idx").on(t.status, t.createdAt, t.id),
+    index("deployments_group_status_idx").on(t.deploymentGroupId, t.status, t.createdAt, t.id),
+    index("deployments_app_status_idx").on(t.applicationId, t.status, t.createdAt, t.id),
   ],
 );
 
@@ -228,6 +247,24 @@ export const deploymentTargets = sqliteTable(
     lastUpdatedAt: integer("last_updated_at").notNull().default(now),
   },
   (t) => [index("targets_deployment_idx").on(t.deploymentId, t.position), index("targets_host_idx").on(t.hostId, t.status)],
+);
+
+/**
+ * How each host's newest finished target in a group ended, kept as deployments finish, so starting a
+ * deployment reads one row per host instead of the group's whole history.
+ */
+export const hostGroupResults = sqliteTable(
+  "host_group_results",
+  {
+    deploymentGroupId: text("deployment_group_id").notNull().references(() => deploymentGroups.id, { onDelete: "cascade" }),
+    hostId: text("host_id").notNull().references(() => hosts.id, { onDelete: "cascade" }),
+    deploymentId: text("deployment_id").notNull(),
+    revisionId: text("revision_id").notNull(),
+    status: text("status", { enum: targetStatuses }).notNull(),
+    /** The target's completion time, 0 when it never recorded one. */
+    completedAt: integer("completed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deploymentGroupId, t.hostId] })],
 );
 
 export const lifecycleEvents = sqliteTable(

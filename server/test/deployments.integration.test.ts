@@ -54,7 +54,7 @@ beforeAll(async () => {
   const deps = { db, env, now: () => Date.now(), services: {} } as Deps;
   db.insert(users).values({ id: "u-admin", email: "ops@example.com", passwordHash: "!", role: "admin" }).run();
   const { token } = createApiToken(db, { userId: "u-admin", role: "admin" }, { name: "integration" }, Date.now());
-  enrollmentToken = createEnrollmentToken(db, { expiresHours: 1, maxUses: null, tags: [{ key: "env", value: "prod" }], createdBy: null }, Date.now()).token;
+  enrollmentToken = createEnrollmentToken(db, { expiresHours: 1, maxUses: null, tags: [{ key: "env", value: "prod" }], allowHostTags: true, requireApproval: false, createdBy: null }, Date.now()).token;
   group = seedDeploymentGroup(deps, { hosts: 0 });
   db.$client.close();
   server = await spawnServer({ dataDir, env: { LANDLINE_AGENT_GRACE_SECONDS: "3" } });

@@ -71,7 +71,7 @@ export async function startRealFleet(options: RealFleetOptions): Promise<RealFle
   seedPredefinedConfigs(db);
   db.insert(users).values({ id: "u-ops", email: "ops@example.com", passwordHash: "!", role: "admin" }).run();
   const apiToken = createApiToken(db, { userId: "u-ops", role: "admin" }, { name: "integration" }, Date.now()).token;
-  const enrollToken = createEnrollmentToken(db, { expiresHours: 1, maxUses: 20, tags: [{ key: "env", value: "prod" }], createdBy: null }, Date.now()).token;
+  const enrollToken = createEnrollmentToken(db, { expiresHours: 1, maxUses: 20, tags: [{ key: "env", value: "prod" }], allowHostTags: true, requireApproval: false, createdBy: null }, Date.now()).token;
   db.$client.close();
 
   let server = await spawnServer({ dataDir, env: options.serverEnv ?? {} });

@@ -30,6 +30,8 @@ export type SpawnAgentOptions = {
   env?: Record<string, string>;
   /** A standalone agent file (as served by /api/agent/download) run with plain node, instead of agent/main.ts under tsx. */
   program?: string;
+  /** How the enrollment token reaches the agent (default: --enroll TOKEN on the command line). */
+  enrollVia?: "argument" | "file" | "stdin";
   /** Wait for the "connected to" line (default true). */
   waitForConnection?: boolean;
   timeoutMs?: number;
@@ -40,14 +42,22 @@ export async function spawnAgent(options: SpawnAgentOptions): Promise<SpawnedAge
   const rootDir = options.rootDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "landline-agent-"));
   const entry = options.program ? [options.program] : ["--import", "tsx", "agent/main.ts"];
   const args = [...entry, "--server", options.serverUrl, "--name", options.name, "--root", rootDir];
-  if (options.enrollToken) args.push("--enroll", options.enrollToken);
+  const enrollVia = options.enrollVia ?? "argument";
+  if (options.enrollToken && enrollVia === "argument") args.push("--enroll", options.enrollToken);
+  if (options.enrollToken && enrollVia === "file") {
+    const tokenFile = `${rootDir}.enroll-token`;
+    fs.writeFileSync(tokenFile, `${options.enrollToken}\n`, { mode: 0o600 });
+    args.push("--enroll-file", tokenFile);
+  }
+  if (options.enrollToken && enrollVia === "stdin") args.push("--enroll-stdin");
   if (options.tags && options.tags.length > 0) args.push("--tags", options.tags.map((t) => `${t.key}=${t.value}`).join(","));
   if (options.maxRevisions !== undefined) args.push("--max-revisions", String(options.maxRevisions));
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [options.enrollToken && enrollVia === "stdin" ? "pipe" : "ignore", "pipe", "pipe"],
   });
+  if (child.stdin) child.stdin.end(`${options.enrollToken}\n`);
   let output = "";
   const listeners = new Set<() => void>();
   const onData = (d: Buffer) => {

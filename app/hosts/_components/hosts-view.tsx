@@ -1,15 +1,17 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { HostInfo } from "@/server/contracts/catalog";
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { Button } from "../../_components/button";
+import { ConfirmMutationDialog } from "../../_components/confirm-mutation-dialog";
 import { SearchInput } from "../../_components/field";
 import { PlusIcon, ServerIcon } from "../../_components/icons";
 import { PageHeader } from "../../_components/page-header";
 import { RelativeTime } from "../../_components/relative-time";
 import { OnlineBadge, StatusBadge } from "../../_components/status-badge";
-import { EmptyState, ErrorState, LoadingRows } from "../../_components/states";
+import { EmptyState, ErrorState, InlineError, LoadingRows } from "../../_components/states";
 import { Table, Td, Th, Tr } from "../../_components/table";
 import { TagChips } from "../../_components/tag-chips";
 import { paths } from "../../_lib/paths";
@@ -27,6 +29,19 @@ const PAGE = 200;
 export function HostsView() {
   const trpc = useTRPC();
   const canAdd = useCan("deployer");
+  const canApprove = useCan("admin");
+  const queryClient = useQueryClient();
+  const [rejecting, setRejecting] = useState<HostInfo | null>(null);
+  const refreshHosts = () => queryClient.invalidateQueries({ queryKey: trpc.hosts.pathKey() });
+  const approve = useMutation(trpc.hosts.approve.mutationOptions({ onSuccess: refreshHosts }));
+  const reject = useMutation(
+    trpc.hosts.reject.mutationOptions({
+      onSuccess: async () => {
+        await refreshHosts();
+        setRejecting(null);
+      },
+    }),
+  );
   const [adding, setAdding] = useState(false);
   const [search, setSearch] = useState("");
   const [filter, setFilter] = useState<Filter>("all");
@@ -44,12 +59,13 @@ export function HostsView() {
     );
   }, [registered, search, filter]);
   const online = registered.filter((h) => h.status === "Online").length;
+  const pending = registered.filter((h) => h.approval === "pending").length;
 
   return (
     <>
       <PageHeader
         title="Hosts"
-        description={hosts.data ? `${online} online, ${registered.length - online} offline. Agents dial out to Landline; no inbound port needed.` : "Machines running the Landline agent."}
+        description={hosts.data ? `${online} online, ${registered.length - online} offline${pending ? `, ${pending} waiting for approval` : ""}. Agents dial out to Landline; no inbound port needed.` : "Machines running the Landline agent."}
         actions={
           canAdd ? (
             <Button variant="primary" icon={<PlusIcon size={14} />} onClick={() => setAdding(true)}>
@@ -95,6 +111,7 @@ export function HostsView() {
             </div>
             <span className="text-xs text-muted">{shown.length} shown</span>
           </div>
+          {approve.error ? <InlineError error={approve.error} /> : null}
           <Table label="Hosts">
             <thead>
               <tr>
@@ -119,6 +136,21 @@ export function HostsView() {
                       <OnlineBadge online={h.status === "Online"} />
                       {h.connectionChurn ? <ConnectionChurnWarning churn={h.connectionChurn} compact /> : null}
                     </span>
+                    {h.approval === "pending" ? (
+                      <span className="mt-1 block text-xs font-medium text-warn">
+                        Pending approval: receives no deployment
+                        {canApprove ? (
+                          <span className="mt-1 flex gap-1.5">
+                            <Button size="sm" variant="primary" pending={approve.isPending && approve.variables?.hostName === h.hostName} onClick={() => approve.mutate({ hostName: h.hostName })}>
+                              Approve
+                            </Button>
+                            <Button size="sm" variant="ghost" onClick={() => setRejecting(h)}>
+                              Reject
+                            </Button>
+                          </span>
+                        ) : null}
+                      </span>
+                    ) : null}
                   </Td>
                   <Td className="hidden md:table-cell">
                     <TagChips tags={h.tags} max={4} />
@@ -147,6 +179,16 @@ export function HostsView() {
         </>
       )}
       <AddHostDialog open={adding} onClose={() => setAdding(false)} />
+      <ConfirmMutationDialog
+        target={rejecting}
+        onClose={() => setRejecting(null)}
+        onConfirm={(h) => reject.mutate({ hostName: h.hostName })}
+        mutation={reject}
+        title={`Reject ${rejecting?.hostName ?? "this host"}?`}
+        confirmLabel="Reject host"
+      >
+        <p>The host is deregistered: its agent&apos;s credential stops working and it never receives a deployment.</p>
+      </ConfirmMutationDialog>
     </>
   );
 }

@@ -16,10 +16,10 @@ afterEach(() => deps.cleanup());
 const HOUR = 3_600_000;
 
 describe("enrollment tokens", () => {
-  it("lets a deployer create a single-use, 24-hour token by default, shown once and listed without the secret", async () => {
+  it("lets a deployer create a single-use, 24-hour token with fixed tags and no approval by default, shown once and listed without the secret", async () => {
     const dev = insertTestUser(deps, "deployer", "dev@example.com");
     const created = await callerFor(deps, dev).enrollmentTokens.create({ name: "web", tags: [{ key: "env", value: "prod" }] });
-    expect(created).toMatchObject({ name: "web", maxUses: 1, uses: 0, expiresAt: now + 24 * HOUR, status: "active", createdByEmail: "dev@example.com" });
+    expect(created).toMatchObject({ name: "web", maxUses: 1, uses: 0, expiresAt: now + 24 * HOUR, status: "active", createdByEmail: "dev@example.com", allowHostTags: false, requireApproval: false });
     expect(created.token).toMatch(/^lle_[\w-]{43}$/);
     expect(JSON.stringify(deps.db.select().from(enrollmentTokens).all())).not.toContain(created.token);
 
@@ -28,7 +28,7 @@ describe("enrollment tokens", () => {
     expect(listed[0]).not.toHaveProperty("token");
     expect(JSON.stringify(listed)).not.toContain(created.token);
 
-    expect(consumeEnrollmentToken(deps.db, created.token, now)).toEqual({ tokenId: created.id, tags: [{ key: "env", value: "prod" }] });
+    expect(consumeEnrollmentToken(deps.db, created.token, now)).toEqual({ tokenId: created.id, tags: [{ key: "env", value: "prod" }], allowHostTags: false, requireApproval: false });
     expect(consumeEnrollmentToken(deps.db, created.token, now)).toBeNull();
     expect((await callerFor(deps, dev).enrollmentTokens.list())[0]).toMatchObject({ uses: 1, status: "exhausted" });
     const audit = deps.db.select().from(auditLog).all();
@@ -43,11 +43,11 @@ describe("enrollment tokens", () => {
   });
 
   it("allows exactly maxUses enrollments, or any number when unlimited", () => {
-    const three = createEnrollmentToken(deps.db, { expiresHours: 1, maxUses: 3, tags: [], createdBy: null }, now);
+    const three = createEnrollmentToken(deps.db, { expiresHours: 1, maxUses: 3, tags: [], allowHostTags: true, requireApproval: false, createdBy: null }, now);
     const results = Array.from({ length: 5 }, () => consumeEnrollmentToken(deps.db, three.token, now));
     expect(results.map((r) => r !== null)).toEqual([true, true, true, false, false]);
 
-    const unlimited = createEnrollmentToken(deps.db, { expiresHours: null, maxUses: null, tags: [], createdBy: null }, now);
+    const unlimited = createEnrollmentToken(deps.db, { expiresHours: null, maxUses: null, tags: [], allowHostTags: true, requireApproval: false, createdBy: null }, now);
     for (let i = 0; i < 50; i++) expect(consumeEnrollmentToken(deps.db, unlimited.token, now + i * 1000 * HOUR)).not.toBeNull();
   });
 

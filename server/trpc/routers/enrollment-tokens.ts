@@ -15,7 +15,7 @@ export const enrollmentTokensRouter = router({
         action: "enrollmentTokens.create",
         resourceType: "enrollmentToken",
         resourceId: created.id,
-        details: { name: created.name, prefix: created.prefix, expiresAt: created.expiresAt, maxUses: created.maxUses, tags: created.tags },
+        details: { name: created.name, prefix: created.prefix, expiresAt: created.expiresAt, maxUses: created.maxUses, tags: created.tags, allowHostTags: created.allowHostTags, requireApproval: created.requireApproval },
       },
       ctx.now(),
     );

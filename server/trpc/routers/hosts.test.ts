@@ -28,7 +28,10 @@ describe("roles", () => {
     ["get needs viewer", "viewer", (c) => c.hosts.get({ hostName: "web-1" })],
     ["updateTags needs deployer", "deployer", (c) => c.hosts.updateTags({ hostName: "web-1", tags: [{ key: "role", value: "api" }] })],
     ["deregister needs admin", "admin", (c) => c.hosts.deregister({ hostName: "web-1" })],
+    ["approve needs admin", "admin", (c) => c.hosts.approve({ hostName: "web-1" })],
+    ["reject needs admin", "admin", (c) => c.hosts.reject({ hostName: "web-1" })],
   ])("%s", async (_, required, call) => {
+    deps.db.update(hosts).set({ approval: "pending" }).where(eq(hosts.name, "web-1")).run();
     await expectRoleRequired(deps, required, call);
   });
 });

@@ -1,5 +1,5 @@
 import { recordAudit } from "../../auth/audit";
-import { deregisterHost, getHost, listHosts, updateHostTags } from "../../catalog/hosts";
+import { approveHost, deregisterHost, getHost, listHosts, rejectHost, updateHostTags } from "../../catalog/hosts";
 import { hostRefSchema, listHostsInputSchema, updateHostTagsInputSchema, type HostInfo } from "../../contracts/catalog";
 import { listHostDeployments } from "../../catalog/deployed-revisions";
 import { liveRooms } from "../../contracts/live-updates";
@@ -25,6 +25,19 @@ export const hostsRouter = router({
       resourceId: host.hostId,
       details: { hostName: host.hostName, previousTags, tags: host.tags },
     }, now);
+    publishHostUpdated(ctx, host);
+    return host;
+  }),
+
+  approve: adminProcedure.input(hostRefSchema).mutation(({ ctx, input }) => {
+    const host = approveHost(ctx.db, ctx, input, ctx.now());
+    publishHostUpdated(ctx, host);
+    return host;
+  }),
+
+  reject: adminProcedure.input(hostRefSchema).mutation(({ ctx, input }) => {
+    const host = rejectHost(ctx.db, ctx, input, ctx.now());
+    ctx.services.connections?.endRevokedConnections();
     publishHostUpdated(ctx, host);
     return host;
   }),

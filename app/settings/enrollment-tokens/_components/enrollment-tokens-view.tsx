@@ -82,6 +82,10 @@ export function EnrollmentTokensView() {
               </Td>
               <Td className="hidden md:table-cell">
                 <TagChips tags={t.tags} empty="—" />
+                <p className="mt-0.5 text-[11px] text-faint">
+                  {t.allowHostTags ? "Hosts may add their own" : "Fixed"}
+                  {t.requireApproval ? " · needs approval" : ""}
+                </p>
               </Td>
               <Td className="hidden text-xs text-muted md:table-cell">
                 <RelativeTime at={t.createdAt} />
