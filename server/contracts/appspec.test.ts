@@ -36,6 +36,7 @@ describe("parseAppSpec refuses, naming file, line, column and field", () => {
     ["malformed YAML, at its line", "version: 0.0\nos: linux\nhooks:\n\tAfterInstall: []\n", { line: 4, column: 1, field: "", message: /Tabs/ }],
     ["a duplicate key", "version: 0.0\nos: linux\nos: linux\n", { line: 3, field: "" }],
     ["an unknown hook name", `${minimal}hooks:\n  AfterDeploy:\n    - location: a.sh\n`, { line: 4, field: "hooks.AfterDeploy", message: /unknown lifecycle event AfterDeploy/ }],
+    ["a misspelled hook name, with the event it most likely meant", `${minimal}hooks:\n  AfterInstal:\n    - location: a.sh\n`, { line: 4, field: "hooks.AfterInstal", message: /unknown lifecycle event AfterInstal; did you mean AfterInstall\?/ }],
     ["a reserved hook name", `${minimal}hooks:\n  Install:\n    - location: a.sh\n`, { line: 4, field: "hooks.Install", message: /reserved/ }],
     ["a script without location", `${minimal}hooks:\n  AfterInstall:\n    - timeout: 5\n`, { line: 5, field: "hooks.AfterInstall[0].location", message: /required/ }],
     ["a zero timeout", `${minimal}hooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: 0\n`, { line: 6, column: 16, field: "hooks.AfterInstall[0].timeout" }],

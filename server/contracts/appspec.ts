@@ -65,6 +65,29 @@ const permissionSchema = z.object({
   type: z.array(z.enum(["file", "directory"])).optional().describe("Apply to files, directories or both (default)"),
 });
 
+/** Edit distance (insertions, deletions, substitutions), case-insensitive. */
+function countEdits(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[y.length];
+}
+
+/** The lifecycle event a misspelled hook name most likely meant (at most 2 edits away), or null. */
+function suggestLifecycleEvent(name: string): string | null {
+  let best: { event: string; edits: number } | null = null;
+  for (const event of scriptableLifecycleEvents) {
+    const edits = countEdits(name, event);
+    if (edits <= 2 && (!best || edits < best.edits)) best = { event, edits };
+  }
+  return best?.event ?? null;
+}
+
 const hooksSchema = z
   .record(z.string(), z.array(hookScriptSchema).nullable())
   .superRefine((hooks, ctx) => {
@@ -72,10 +95,11 @@ const hooksSchema = z
       if ((reservedLifecycleEvents as readonly string[]).includes(name)) {
         ctx.addIssue({ code: "custom", path: [name], message: `${name} is reserved and cannot have hooks` });
       } else if (!(scriptableLifecycleEvents as readonly string[]).includes(name)) {
+        const guess = suggestLifecycleEvent(name);
         ctx.addIssue({
           code: "custom",
           path: [name],
-          message: `unknown lifecycle event ${name}; expected one of ${scriptableLifecycleEvents.join(", ")}`,
+          message: `unknown lifecycle event ${name}; ${guess ? `did you mean ${guess}? ` : ""}expected one of ${scriptableLifecycleEvents.join(", ")}`,
         });
       }
     }

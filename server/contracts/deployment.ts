@@ -315,6 +315,8 @@ export type DeploymentTargetInfo = {
   currentEvent: LifecycleEventName | null;
   /** The event that failed the target, if any. */
   failedEvent: LifecycleEventName | null;
+  /** Why that event failed (Cancelled when the deployment was stopped), if any. */
+  failedErrorCode: LifecycleErrorCode | null;
   /** Whether the host's agent is connected now. */
   online: boolean;
   /** When the host's first event was sent. */

@@ -7,6 +7,7 @@ import type {
   DeploymentSummary,
   DeploymentTargetDetail,
   DeploymentTargetInfo,
+  LifecycleErrorCode,
   LifecycleEventName,
   ListDeploymentsInput,
 } from "../contracts/deployment";
@@ -183,19 +184,22 @@ function describeTargets(db: Db, where: SQL): (DeploymentTargetInfo & { deployme
     .all();
   if (targets.length === 0) return [];
   const notable = db
-    .select({ targetId: lifecycleEvents.targetId, name: lifecycleEvents.name, status: lifecycleEvents.status })
+    .select({ targetId: lifecycleEvents.targetId, name: lifecycleEvents.name, status: lifecycleEvents.status, diagnostics: lifecycleEvents.diagnostics })
     .from(lifecycleEvents)
     .where(and(inArray(lifecycleEvents.targetId, targets.map((t) => t.targetId)), inArray(lifecycleEvents.status, ["InProgress", "Failed", "Unknown"])))
     .orderBy(asc(lifecycleEvents.position))
     .all();
   const current = new Map<string, LifecycleEventName>();
-  const failed = new Map<string, LifecycleEventName>();
+  const failed = new Map<string, { name: LifecycleEventName; errorCode: LifecycleErrorCode | null }>();
   for (const e of notable) {
     const name = e.name as LifecycleEventName;
     if (e.status === "InProgress") current.set(e.targetId, name);
-    else failed.set(e.targetId, name);
+    else failed.set(e.targetId, { name, errorCode: e.diagnostics?.errorCode ?? null });
   }
-  return targets.map((t) => ({ ...t, currentEvent: current.get(t.targetId) ?? null, failedEvent: failed.get(t.targetId) ?? null }));
+  return targets.map((t) => {
+    const f = failed.get(t.targetId);
+    return { ...t, currentEvent: current.get(t.targetId) ?? null, failedEvent: f?.name ?? null, failedErrorCode: f?.errorCode ?? null };
+  });
 }
 
 /** Every target of a deployment in scheduling order (two queries, whatever the size). */

@@ -6,6 +6,7 @@ import {
   listDeploymentGroups,
   updateDeploymentGroup,
 } from "../../catalog/deployment-groups";
+import { describeFleetMatrix, listGroupHosts } from "../../catalog/deployed-revisions";
 import { previewHostsForTagSet } from "../../catalog/hosts";
 import {
   applicationRefSchema,
@@ -20,6 +21,10 @@ export const deploymentGroupsRouter = router({
   list: viewerProcedure.input(applicationRefSchema).query(({ ctx, input }) => listDeploymentGroups(ctx.db, input)),
 
   get: viewerProcedure.input(deploymentGroupRefSchema).query(({ ctx, input }) => getDeploymentGroup(ctx.db, input)),
+
+  hosts: viewerProcedure.input(deploymentGroupRefSchema).query(({ ctx, input }) => listGroupHosts(ctx.db, input)),
+
+  matrix: viewerProcedure.query(({ ctx }) => describeFleetMatrix(ctx.db)),
 
   create: deployerProcedure.input(createDeploymentGroupInputSchema).mutation(({ ctx, input }) => {
     const now = ctx.now();

@@ -1,6 +1,7 @@
 import { recordAudit } from "../../auth/audit";
 import { approveHost, deregisterHost, getHost, listHosts, rejectHost, updateHostTags } from "../../catalog/hosts";
 import { hostRefSchema, listHostsInputSchema, updateHostTagsInputSchema, type HostInfo } from "../../contracts/catalog";
+import { listHostDeployments } from "../../catalog/deployed-revisions";
 import { liveRooms } from "../../contracts/live-updates";
 import { adminProcedure, deployerProcedure, router, viewerProcedure, type TrpcContext } from "../init";
 
@@ -12,6 +13,8 @@ export const hostsRouter = router({
   list: viewerProcedure.input(listHostsInputSchema.optional()).query(({ ctx, input }) => listHosts(ctx.db, input ?? {}, ctx.now())),
 
   get: viewerProcedure.input(hostRefSchema).query(({ ctx, input }) => getHost(ctx.db, input, ctx.now())),
+
+  deployments: viewerProcedure.input(hostRefSchema).query(({ ctx, input }) => listHostDeployments(ctx.db, input)),
 
   updateTags: deployerProcedure.input(updateHostTagsInputSchema).mutation(({ ctx, input }) => {
     const now = ctx.now();
