@@ -9,7 +9,7 @@ import {
   type LogLine,
   type ScriptSource,
 } from "../server/contracts/agent-protocol";
-import type { LifecycleErrorCode, ScriptableLifecycleEvent } from "../server/contracts/deployment";
+import { LOG_TAIL_CHARS, type LifecycleErrorCode, type ScriptableLifecycleEvent } from "../server/contracts/deployment";
 import { planHooks, type RevisionOnHost } from "./hook-plan";
 import { currentBootId, isProcessGroupAlive, killProcessGroup, runHookScripts, DEFAULT_KILL_GRACE_MS } from "./hook-runner";
 import { installRevision } from "./install";
@@ -17,7 +17,6 @@ import type { Journal, JournaledCommand } from "./journal";
 import { readPointer, readRevisionRecord, toScriptSource, type Layout } from "./layout";
 import { findAppSpecFile, prepareRevision } from "./revision";
 
-const LOG_TAIL_CHARS = 4096;
 const MESSAGE_CHARS = 8192;
 
 /**

@@ -93,6 +93,7 @@ describe("installRevision", () => {
     fs.writeFileSync(path.join(dest, "index.html"), "foreign");
     await install(revision("d-AAAAAAAA1", { "index.html": "new" }, "files:\n  - source: index.html\n    destination: $DEST\n", "OVERWRITE"));
     expect(read("index.html")).toBe("new");
+    expect(logs).toContain("Installed 1 file, created 0 directories, applied 0 permission changes");
     await install(revision("d-AAAAAAAA2", { "other.html": "x" }, "files:\n  - source: other.html\n    destination: $DEST\n"));
     expect(exists("index.html")).toBe(false);
   });

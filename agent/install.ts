@@ -225,7 +225,9 @@ export async function installRevision(options: InstallRevisionOptions): Promise<
     recorder.close();
   }
   const count = (op: InstallInstruction["op"]) => instructions.filter((i) => i.op === op).length;
-  log(`Installed ${count("copy")} files, created ${count("mkdir")} directories, applied ${instructions.length - count("copy") - count("mkdir")} permission changes`);
+  const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const permissionChanges = instructions.length - count("copy") - count("mkdir");
+  log(`Installed ${counted(count("copy"), "file", "files")}, created ${counted(count("mkdir"), "directory", "directories")}, applied ${counted(permissionChanges, "permission change", "permission changes")}`);
   writeFileAtomic(layout.lastSuccessfulInstallFile(groupId), layout.deploymentDir(groupId, deploymentId));
   return record;
 }

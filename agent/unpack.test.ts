@@ -5,6 +5,8 @@ import { gzipSync } from "node:zlib";
 import { Header } from "tar";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import yazl from "yazl";
+import type { BundleType } from "../server/contracts/resources";
+import { bombBundle, claimMadeByMsDos, tarBuffer, validBundleEntries, zipBuffer } from "../server/test/test-archives";
 import { unpackBundle } from "./unpack";
 
 let tmp: string;
@@ -97,7 +99,7 @@ describe("unpackBundle zip", () => {
 
   it("refuses a symlink pointing outside the bundle", async () => {
     const file = await zip([{ name: "appspec.yml", content: "x" }, { name: "escape", content: "../../../etc", mode: 0o120777 }]);
-    await expect(unpackBundle(file, "zip", dest)).rejects.toThrow(/symlink escape points to "..\/..\/..\/etc", outside the bundle/);
+    await expect(unpackBundle(file, "zip", dest)).rejects.toThrow(/"escape": the symlink points at ..\/..\/..\/etc, outside the bundle/);
   });
 
   it("refuses to write through a symlink the bundle created", async () => {
@@ -107,12 +109,12 @@ describe("unpackBundle zip", () => {
       { name: "link", content: "sub", mode: 0o120777 },
       { name: "link/file.txt", content: "x" },
     ]);
-    await expect(unpackBundle(file, "zip", dest)).rejects.toThrow(/written through the symbolic link link/);
+    await expect(unpackBundle(file, "zip", dest)).rejects.toThrow(/"link\/file.txt": the entry would be written through the symlink link/);
   });
 
   it("refuses device files", async () => {
     const file = await zip([{ name: "appspec.yml", content: "x" }, { name: "dev", content: "", mode: 0o020644 }]);
-    await expect(unpackBundle(file, "zip", dest)).rejects.toThrow(/device, FIFO or socket/);
+    await expect(unpackBundle(file, "zip", dest)).rejects.toThrow(/device file, FIFO or socket/);
   });
 
   it("refuses bundles over the entry limit", async () => {
@@ -144,16 +146,55 @@ describe("unpackBundle tar", () => {
   });
 
   it.each([
-    { name: "a path climbing out with ..", entry: { path: "../evil.txt", content: "x" }, error: /outside the bundle \(\.\.\)/ },
+    { name: "a path climbing out with ..", entry: { path: "../evil.txt", content: "x" }, error: /\.\. segment that could escape the bundle/ },
     { name: "an absolute path", entry: { path: "/tmp/evil.txt", content: "x" }, error: /absolute path/ },
     { name: "an absolute symlink", entry: { path: "etc", type: "SymbolicLink" as const, linkpath: "/etc" }, error: /outside the bundle/ },
     { name: "a relative symlink escaping", entry: { path: "a/up", type: "SymbolicLink" as const, linkpath: "../../x" }, error: /outside the bundle/ },
     { name: "a hard link to a host file", entry: { path: "passwd", type: "Link" as const, linkpath: "../../etc/passwd" }, error: /outside the bundle/ },
-    { name: "a character device", entry: { path: "null", type: "CharacterDevice" as const }, error: /CharacterDevice, which is not allowed/ },
+    { name: "a character device", entry: { path: "null", type: "CharacterDevice" as const }, error: /tar CharacterDevice entry; bundles may hold only/ },
   ])("refuses $name", async ({ entry, error }) => {
     const file = tarball([{ path: "appspec.yml", content: "x" }, entry]);
     await expect(unpackBundle(file, "tar", dest)).rejects.toThrow(error);
     expect(outside()).toEqual([]);
     expect(fs.existsSync(dest)).toBe(false);
+  });
+});
+
+describe("unpackBundle reads archives by the rules the server applied at upload", () => {
+  const write = (name: string, bytes: Buffer) => {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, bytes);
+    return file;
+  };
+
+  it("refuses symlinks in a zip claiming MS-DOS that escape only together, and creates no link outside", async () => {
+    const zip = await zipBuffer([...validBundleEntries(), { name: "here", type: "symlink", target: "." }, { name: "up", type: "symlink", target: "here/.." }]);
+    const file = write("bundle.zip", claimMadeByMsDos(zip));
+    await expect(unpackBundle(file, "zip", dest)).rejects.toThrow(/"up": the symlink points at here\/\.\., outside the bundle root/);
+    expect(fs.readdirSync(path.dirname(dest))).toEqual([]);
+    expect(outside()).toEqual([]);
+  });
+
+  it("refuses a zip claiming MS-DOS with a symlink out of the bundle", async () => {
+    const zip = await zipBuffer([...validBundleEntries(), { name: "passwd", type: "symlink", target: "/etc/passwd" }]);
+    await expect(unpackBundle(write("bundle.zip", claimMadeByMsDos(zip)), "zip", dest)).rejects.toThrow(/"passwd": the symlink points at \/etc\/passwd/);
+  });
+
+  it.each<BundleType>(["zip", "tgz"])("refuses a %s decompression bomb, naming the entry, before writing it", async (type) => {
+    const file = write(`bundle.${type}`, await bombBundle(type, "assets/zeros.bin", 16 * 1024 * 1024));
+    await expect(unpackBundle(file, type, dest)).rejects.toThrow(/"assets\/zeros\.bin": .*more than 200:1\); refused as a possible decompression bomb/);
+    expect(fs.readdirSync(path.dirname(dest))).toEqual([]);
+  });
+
+  it("refuses a tgz whose tar stream is gzip again, which the ratio rule could not see", async () => {
+    const inner = gzipSync(tarBuffer(validBundleEntries()));
+    await expect(unpackBundle(write("bundle.tgz", gzipSync(inner)), "tgz", dest)).rejects.toThrow(/itself compressed/);
+  });
+
+  it("keeps a single top-level directory whose appspec is named in another case, as the server does", async () => {
+    const zip = await zipBuffer([{ name: "app/AppSpec.yml", body: "x" }, { name: "app/index.html", body: "x" }]);
+    const result = await unpackBundle(write("bundle.zip", zip), "zip", dest);
+    expect(result.strippedDirectory).toBeNull();
+    expect(fs.existsSync(path.join(dest, "app", "AppSpec.yml"))).toBe(true);
   });
 });

@@ -1,9 +1,23 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import zlib from "node:zlib";
 import * as tar from "tar";
 import yauzl from "yauzl";
+import {
+  checkBundleListing,
+  classifyTarEntry,
+  classifyZipEntry,
+  describeExcessiveCompression,
+  describeUnsafeEntryName,
+  MAX_LINK_TARGET_BYTES,
+  normalizeEntryName,
+  type EntryClassification,
+  TarStreamGuard,
+  type ListedEntry,
+} from "../server/contracts/bundle-layout";
 import type { BundleType } from "../server/contracts/resources";
 
 export type UnpackLimits = {
@@ -19,181 +33,223 @@ export class UnsafeBundleError extends Error {}
 
 export type UnpackResult = { entries: number; bytes: number; strippedDirectory: string | null };
 
-/** Normalises an archive entry name to a relative posix path; refuses absolute paths and `..`. */
-export function checkEntryName(name: string): string {
-  if (name.includes("\0")) throw new UnsafeBundleError(`bundle entry ${JSON.stringify(name)} has a NUL byte in its name`);
-  const slashed = name.replace(/\\/g, "/");
-  if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
-    throw new UnsafeBundleError(`bundle entry ${JSON.stringify(name)} has an absolute path`);
-  }
-  const parts = slashed.split("/").filter((p) => p !== "" && p !== ".");
-  if (parts.includes("..")) throw new UnsafeBundleError(`bundle entry ${JSON.stringify(name)} points outside the bundle (..)`);
-  return parts.join("/");
-}
+/** Tar headers and padding on top of the entry bodies that maxBytes counts. */
+const TAR_OVERHEAD_ALLOWANCE = 64 * 1024 * 1024;
+const GZIP_MAGIC = [0x1f, 0x8b];
 
-/** A link target must stay inside the bundle: relative to the link (symlink) or to the root (hard link). */
-export function checkLinkTarget(entry: string, target: string, kind: "symlink" | "hardlink"): void {
-  const slashed = target.replace(/\\/g, "/");
-  const outside = () => new UnsafeBundleError(`bundle ${kind} ${entry} points to ${JSON.stringify(target)}, outside the bundle`);
-  if (slashed === "" || slashed.startsWith("/")) throw outside();
-  let depth = kind === "symlink" ? entry.split("/").length - 1 : 0;
-  for (const part of slashed.split("/")) {
-    if (part === "..") depth--;
-    else if (part !== "" && part !== ".") depth++;
-    if (depth < 0) throw outside();
-  }
+function refuse(name: string, message: string): never {
+  throw new UnsafeBundleError(`bundle entry ${JSON.stringify(name)}: ${message}`);
 }
 
 class Budget {
   entries = 0;
   bytes = 0;
+  compressed = 0;
   constructor(private readonly limits: UnpackLimits) {}
-  add(bytes: number): void {
+
+  /** Admits one entry by the shared name and kind rules; returns its normalized path. */
+  admit(name: string, classified: EntryClassification, bytes: number): string {
     this.entries++;
     this.bytes += bytes;
     if (this.entries > this.limits.maxEntries) throw new UnsafeBundleError(`bundle has more than ${this.limits.maxEntries} entries`);
     if (this.bytes > this.limits.maxBytes) throw new UnsafeBundleError(`bundle unpacks to more than ${this.limits.maxBytes} bytes`);
+    const unsafe = describeUnsafeEntryName(name);
+    if (unsafe) refuse(name, unsafe);
+    if ("problem" in classified) refuse(name, classified.problem);
+    return normalizeEntryName(name);
   }
+
+  /** Most bytes a tar stream may inflate to: the entry bodies plus headers and padding. */
+  maxInflatedBytes(): number {
+    return this.limits.maxBytes + TAR_OVERHEAD_ALLOWANCE;
+  }
+}
+
+type ZipListing = { entries: ListedEntry[]; zipEntries: { listed: ListedEntry; entry: yauzl.Entry; mode: number }[] };
+
+async function readLinkTarget(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string): Promise<string> {
+  if (entry.uncompressedSize > MAX_LINK_TARGET_BYTES) refuse(name, `the symlink target is longer than ${MAX_LINK_TARGET_BYTES} bytes`);
+  const chunks: Buffer[] = [];
+  for await (const chunk of (await zip.openReadStreamPromise(entry)) as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Reads the central directory and symlink texts through the shared rules, before anything is written. */
+async function listZip(zip: yauzl.ZipFile, budget: Budget): Promise<ZipListing> {
+  const listing: ZipListing = { entries: [], zipEntries: [] };
+  for await (const entry of zip.eachEntry()) {
+    const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+    const classified = classifyZipEntry(name, entry.externalFileAttributes);
+    const isDirectory = "kind" in classified && classified.kind === "directory";
+    const entryPath = budget.admit(name, classified, isDirectory ? 0 : entry.uncompressedSize);
+    if (!("kind" in classified)) continue;
+    const bomb = describeExcessiveCompression(entry.compressedSize, entry.uncompressedSize);
+    if (bomb) refuse(name, `the entry ${bomb}`);
+    budget.compressed += entry.compressedSize;
+    const linkTarget = classified.kind === "symlink" ? await readLinkTarget(zip, entry, name) : undefined;
+    const listed: ListedEntry = { path: entryPath, kind: classified.kind, linkTarget };
+    listing.entries.push(listed);
+    listing.zipEntries.push({ listed, entry, mode: classified.mode });
+  }
+  const total = describeExcessiveCompression(budget.compressed, budget.bytes);
+  if (total) throw new UnsafeBundleError(`the zip bundle as a whole ${total}`);
+  return listing;
 }
 
 /** Refuses to write through a symlink the bundle itself created (the classic link-then-write escape). */
 function assertNoSymlinkOnPath(root: string, relative: string): void {
-  const parts = relative.split("/");
   let current = root;
-  for (const part of parts.slice(0, -1)) {
+  for (const part of relative.split("/").slice(0, -1)) {
     current = path.join(current, part);
-    let stat: fs.Stats;
-    try {
-      stat = fs.lstatSync(current);
-    } catch {
-      return;
-    }
+    const stat = fs.lstatSync(current, { throwIfNoEntry: false });
+    if (!stat) return;
     if (stat.isSymbolicLink()) throw new UnsafeBundleError(`bundle entry ${relative} would be written through the symbolic link ${path.relative(root, current)}`);
     if (!stat.isDirectory()) throw new UnsafeBundleError(`bundle entry ${relative} needs ${path.relative(root, current)} to be a directory`);
   }
 }
 
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
-
-function openZip(file: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) =>
-    yauzl.open(file, { lazyEntries: true, validateEntrySizes: true, decodeStrings: true, autoClose: true }, (error, zip) =>
-      error ? reject(new UnsafeBundleError(`the bundle is not a valid zip file: ${error.message}`)) : resolve(zip),
-    ),
-  );
-}
-
-function openEntryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<NodeJS.ReadableStream> {
-  return new Promise((resolve, reject) => zip.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve(stream))));
-}
-
-async function readAll(stream: NodeJS.ReadableStream, max: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new UnsafeBundleError("a symbolic link target in the bundle is too long");
-    chunks.push(chunk);
+async function extractZip(file: string, dest: string, budget: Budget): Promise<ListedEntry[]> {
+  let zip: yauzl.ZipFile;
+  try {
+    // decodeStrings off: names are read and judged by the shared rules, exactly as the server reads them.
+    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true });
+  } catch (error) {
+    throw new UnsafeBundleError(`the bundle is not a valid zip file: ${(error as Error).message}`);
   }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-async function extractZip(file: string, dest: string, budget: Budget): Promise<void> {
-  const zip = await openZip(file);
-  await new Promise<void>((resolve, reject) => {
-    const fail = (error: unknown) => {
-      zip.close();
-      reject(error instanceof UnsafeBundleError ? error : new UnsafeBundleError(`the zip bundle could not be unpacked: ${(error as Error).message}`));
-    };
-    zip.on("error", fail);
-    zip.on("end", resolve);
-    zip.on("entry", (entry: yauzl.Entry) => {
-      (async () => {
-        const name = checkEntryName(entry.fileName);
-        const unixMode = (entry.externalFileAttributes >>> 16) & 0xffff;
-        const type = unixMode & S_IFMT;
-        const isDirectory = entry.fileName.endsWith("/") || type === S_IFDIR;
-        budget.add(isDirectory ? 0 : entry.uncompressedSize);
-        if (name === "") return;
-        assertNoSymlinkOnPath(dest, name);
-        const target = path.join(dest, name);
-        if (isDirectory) {
-          fs.mkdirSync(target, { recursive: true });
-          return;
-        }
-        fs.mkdirSync(path.dirname(target), { recursive: true });
-        if (type === S_IFLNK) {
-          const linkTarget = await readAll(await openEntryStream(zip, entry), 4096);
-          checkLinkTarget(name, linkTarget, "symlink");
-          fs.symlinkSync(linkTarget, target);
-          return;
-        }
-        if (type !== 0 && type !== S_IFREG) throw new UnsafeBundleError(`bundle entry ${name} is a device, FIFO or socket, which is not allowed`);
-        const mode = unixMode & 0o7777 ? unixMode & 0o7777 : 0o644;
-        await pipeline(await openEntryStream(zip, entry), fs.createWriteStream(target, { mode }));
-        fs.chmodSync(target, mode);
-      })().then(() => zip.readEntry(), fail);
-    });
-    zip.readEntry();
-  });
-}
-
-const TAR_FILE_TYPES = new Set(["File", "OldFile", "ContiguousFile"]);
-
-async function extractTar(file: string, dest: string, budget: Budget): Promise<void> {
-  const problems: Error[] = [];
-  await tar.t({
-    file,
-    onReadEntry: (entry) => {
-      if (problems.length > 0) return;
-      try {
-        const name = checkEntryName(entry.path);
-        if (entry.type === "Directory" || entry.type === "GNUDumpDir") {
-          budget.add(0);
-        } else if (TAR_FILE_TYPES.has(entry.type)) {
-          budget.add(entry.size);
-        } else if (entry.type === "SymbolicLink") {
-          budget.add(0);
-          checkLinkTarget(name, entry.linkpath ?? "", "symlink");
-        } else if (entry.type === "Link") {
-          budget.add(0);
-          checkLinkTarget(name, checkEntryName(entry.linkpath ?? ""), "hardlink");
-        } else {
-          throw new UnsafeBundleError(`bundle entry ${name} has type ${entry.type}, which is not allowed (devices, FIFOs and sockets are refused)`);
-        }
-      } catch (error) {
-        problems.push(error as Error);
+  try {
+    const listing = await listZip(zip, budget);
+    throwOnListingProblems(listing.entries);
+    for (const { listed, entry, mode } of listing.zipEntries) {
+      if (listed.path === "") continue;
+      assertNoSymlinkOnPath(dest, listed.path);
+      const target = path.join(dest, listed.path);
+      if (listed.kind === "directory") {
+        // Owner rwx, as tar gives directories, so the entries inside can be written by a non-root agent.
+        fs.mkdirSync(target, { recursive: true, mode: mode | 0o700 });
+        continue;
       }
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      if (listed.kind === "symlink") {
+        fs.symlinkSync(listed.linkTarget!, target);
+        continue;
+      }
+      // "wx" (O_CREAT|O_EXCL) never follows a link or replaces a file that is already there.
+      await pipeline(await zip.openReadStreamPromise(entry), fs.createWriteStream(target, { mode, flags: "wx" }));
+      fs.chmodSync(target, mode);
+    }
+    return listing.entries;
+  } catch (error) {
+    if (error instanceof UnsafeBundleError) throw error;
+    throw new UnsafeBundleError(`the zip bundle could not be unpacked: ${(error as Error).message}`);
+  } finally {
+    zip.close();
+  }
+}
+
+/** Streams the tar (through one gzip layer, metered) and lists it through the shared rules, writing nothing. */
+async function listTar(file: string, budget: Budget): Promise<ListedEntry[]> {
+  const head = Buffer.alloc(4);
+  const fd = fs.openSync(file, "r");
+  try {
+    fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const gzip = GZIP_MAGIC.every((byte, i) => head[i] === byte);
+  const entries: ListedEntry[] = [];
+  const parser = new tar.Parser({ strict: true });
+  const guard = new TarStreamGuard(gzip, budget.maxInflatedBytes());
+  let current = "(archive)";
+  const source = fs.createReadStream(file);
+  source.on("data", (chunk) => guard.read(chunk.length));
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      const stop = guard.inflate(chunk);
+      done(stop ? new UnsafeBundleError(`bundle entry ${JSON.stringify(current)}: ${stop}`) : null, chunk);
     },
   });
-  if (problems.length > 0) throw problems[0];
-  await tar.x({
-    file,
-    cwd: dest,
-    strict: true,
-    preserveOwner: false,
-    onwarn: (_code, message) => problems.push(new UnsafeBundleError(`the tar bundle could not be unpacked: ${String(message)}`)),
+  const problems: Error[] = [];
+  parser.on("entry", (entry: tar.ReadEntry) => {
+    current = entry.path;
+    try {
+      const classified = classifyTarEntry(entry.type, entry.mode);
+      const kind = "kind" in classified ? classified.kind : null;
+      const entryPath = budget.admit(entry.path, classified, kind === "file" ? entry.size : 0);
+      entries.push({ path: entryPath, kind: kind!, linkTarget: kind === "symlink" || kind === "hardlink" ? (entry.linkpath ?? "") : undefined });
+    } catch (error) {
+      problems.push(error as Error);
+    }
+    entry.resume();
   });
+  parser.on("ignoredEntry", (entry: tar.ReadEntry) => problems.push(new UnsafeBundleError(`bundle entry ${JSON.stringify(entry.path)} has unsupported type ${entry.type}`)));
+  parser.on("warn", (_code: string, message: unknown) => problems.push(new UnsafeBundleError(`the tar bundle could not be read: ${String(message)}`)));
+  const parsed = new Promise<void>((resolve, reject) => {
+    parser.on("end", resolve);
+    parser.on("error", reject);
+  });
+  const stages = gzip ? pipeline(source, zlib.createGunzip(), meter) : pipeline(source, meter);
+  meter.pipe(parser);
+  try {
+    await Promise.all([stages, parsed]);
+  } catch (error) {
+    source.destroy();
+    meter.unpipe();
+    throw error instanceof UnsafeBundleError ? error : new UnsafeBundleError(`the tar bundle could not be read: ${(error as Error).message}`);
+  }
   if (problems.length > 0) throw problems[0];
+  return entries;
 }
 
-/** When the bundle root holds one directory that contains the appspec, that directory is the revision (§4.1). */
-function findRevisionRoot(dir: string): { root: string; stripped: string | null } {
-  const entries = fs.readdirSync(dir, { withFileTypes: true });
-  if (entries.length === 1 && entries[0].isDirectory()) {
-    const inner = path.join(dir, entries[0].name);
-    if (fs.readdirSync(inner).some((n) => /appspec/i.test(n))) return { root: inner, stripped: entries[0].name };
+async function extractTar(file: string, dest: string, budget: Budget): Promise<ListedEntry[]> {
+  const entries = await listTar(file, budget);
+  throwOnListingProblems(entries);
+  const problems: Error[] = [];
+  try {
+    await tar.x({
+      file,
+      cwd: dest,
+      strict: true,
+      preserveOwner: false,
+      onwarn: (_code, message) => problems.push(new UnsafeBundleError(`the tar bundle could not be unpacked: ${String(message)}`)),
+    });
+  } catch (error) {
+    throw new UnsafeBundleError(`the tar bundle could not be unpacked: ${(error as Error).message}`);
   }
-  return { root: dir, stripped: null };
+  if (problems.length > 0) throw problems[0];
+  return entries;
+}
+
+function throwOnListingProblems(entries: readonly ListedEntry[]): void {
+  const [first] = checkBundleListing(entries).problems;
+  if (first) refuse(first.entry, first.message);
 }
 
 /**
- * Unpacks a bundle into `dest` (replacing it), refusing absolute paths, `..`, links leaving the bundle,
- * writes through links, devices and oversized bundles. Works in a sibling temporary directory and
- * renames at the end, so `dest` is either the old or the complete new revision.
+ * After unpacking, every created entry must really be inside the work directory, whatever the rules
+ * above believed: the kernel's view (realpath) has the last word. A dangling symlink is judged by the
+ * directory it sits in; its text was checked by the shared link rules.
+ */
+function assertRealPathsInside(work: string, entries: readonly ListedEntry[]): void {
+  const root = fs.realpathSync(work);
+  const inside = (p: string) => p === root || p.startsWith(root + path.sep);
+  for (const entry of entries) {
+    const created = path.join(work, entry.path);
+    let real: string;
+    try {
+      real = fs.realpathSync(created);
+    } catch {
+      real = path.join(fs.realpathSync(path.dirname(created)), path.basename(created));
+    }
+    if (!inside(real)) throw new UnsafeBundleError(`bundle entry ${entry.path} resolves to ${real}, outside the bundle`);
+  }
+}
+
+/**
+ * Unpacks a bundle into `dest` (replacing it). The archive is first listed and judged by the same rules
+ * the server applied at upload (server/contracts/bundle-layout.ts): unsafe names, devices, links leaving
+ * the bundle, duplicate paths, decompression bombs, size and entry limits. Only then is it written, in a
+ * sibling temporary directory, real paths checked, and renamed at the end, so `dest` is either the old or
+ * the complete new revision.
  */
 export async function unpackBundle(
   file: string,
@@ -205,12 +261,12 @@ export async function unpackBundle(
   fs.mkdirSync(work, { recursive: true, mode: 0o755 });
   const budget = new Budget(limits);
   try {
-    if (bundleType === "zip") await extractZip(file, work, budget);
-    else await extractTar(file, work, budget);
-    const { root, stripped } = findRevisionRoot(work);
+    const entries = bundleType === "zip" ? await extractZip(file, work, budget) : await extractTar(file, work, budget);
+    assertRealPathsInside(work, entries);
+    const { root } = checkBundleListing(entries);
     fs.rmSync(dest, { recursive: true, force: true });
-    fs.renameSync(root, dest);
-    return { entries: budget.entries, bytes: budget.bytes, strippedDirectory: stripped };
+    fs.renameSync(path.join(work, root), dest);
+    return { entries: budget.entries, bytes: budget.bytes, strippedDirectory: root === "" ? null : root.slice(0, -1) };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

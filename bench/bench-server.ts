@@ -19,6 +19,8 @@ export type BenchServerOptions = {
   cpuProfile?: boolean;
   /** Pin the server to the server core (default); false lets it use every core. */
   pin?: boolean;
+  /** Serve the UI too (the production build, made first when missing). */
+  ui?: boolean;
 };
 
 type ScenarioState = { fingerprint: string; apiToken: string | null };
@@ -100,7 +102,7 @@ export async function startBenchServer(options: BenchServerOptions) {
     pinProcess(s.process.pid!, options.pin === false ? "all" : SERVER_CORE);
     openFileLimit = raiseOpenFileLimit(s.process.pid!);
   };
-  let server: SpawnedServer = await spawnServer({ dataDir, env });
+  let server: SpawnedServer = await spawnServer({ dataDir, env, ui: options.ui });
   placeProcess(server);
 
   let apiToken = scenario.state.apiToken ?? "";

@@ -8,6 +8,7 @@ import { ansibleBenchmark } from "./ansible";
 import { bundleBenchmark } from "./bundle";
 import { externalBenchmark } from "./external-benchmark";
 import { fanoutBenchmark } from "./fanout";
+import { historyBenchmark } from "./history";
 import { idleBenchmark } from "./idle";
 import { logsBenchmark } from "./logs";
 import { trivialBenchmark } from "./trivial";
@@ -34,7 +35,7 @@ const uiScale = externalBenchmark({
   summary: "deployment page with 1,000 hosts and a 100,000-line log in Chromium: load, DOM rows, scroll frame times (bench/ui-scale.ts)",
   quickArgs: ["--quick"],
 });
-const benchmarks: Benchmark[] = [trivialBenchmark, fanoutBenchmark, idleBenchmark, logsBenchmark, bundleBenchmark, ansibleBenchmark, ...(uploadMemory ? [uploadMemory] : []), ...(uiScale ? [uiScale] : [])];
+const benchmarks: Benchmark[] = [trivialBenchmark, fanoutBenchmark, idleBenchmark, logsBenchmark, bundleBenchmark, ansibleBenchmark, historyBenchmark, ...(uploadMemory ? [uploadMemory] : []), ...(uiScale ? [uiScale] : [])];
 
 async function main(): Promise<void> {
   const program = new Command("bench")

@@ -13,6 +13,7 @@ import { spawnAgent, type SpawnedAgent } from "../server/test/spawn-agent";
 import { REPO_ROOT, spawnServer, TEST_ADMIN, type SpawnedServer } from "../server/test/spawn-server";
 import { startWebhookReceiver, type WebhookReceiver } from "../server/test/webhook-receiver";
 import { startConnectProxy } from "../server/test/connect-proxy";
+import { BILLION_LAUGHS_APPSPEC } from "../server/test/hostile-archives";
 import { REVISION_UPLOAD_PATH } from "../server/contracts/revision";
 
 const METRICS_TOKEN = "metrics-token-for-tests-0123";
@@ -127,6 +128,15 @@ describe("landline push", () => {
     const json = await runCli(["--json", "push", dir, "--app", "shop"]);
     expect(json.code).toBe(2);
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { exitCode: 2, details: [expect.stringContaining("appspec.yml:6:16")] } });
+    expect((await client.revisions.list.query({ applicationName: "shop" })).items).toEqual([]);
+  });
+
+  it("refuses a YAML alias bomb like any bad appspec: file, line and field, exit 2, nothing uploaded", async () => {
+    const dir = writeRevisionDir("laughs", {}, BILLION_LAUGHS_APPSPEC);
+    const run = await runCli(["push", dir, "--app", "shop"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${path.join(dir, "appspec.yml")}:5:10 hooks.b[0]: the appspec expands aliases`);
+    expect(run.stderr).not.toMatch(/ReferenceError|Excessive alias count/);
     expect((await client.revisions.list.query({ applicationName: "shop" })).items).toEqual([]);
   });
 

@@ -78,6 +78,22 @@ describe("first deployment", () => {
     await page.getByRole("button", { name: "Create application" }).click();
     await page.waitForURL(`${url}/applications/shop`);
 
+    // The README's quick start, step by step: a new application's main action is "Upload revision".
+    await page.getByRole("button", { name: "Upload revision" }).click();
+    await page.getByRole("tab", { name: /Revisions/, selected: true }).waitFor();
+    const broken = await zipBuffer([{ name: "appspec.yml", body: "version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: scripts/hook.sh\n      timeout: soon\n" }]);
+    await page.getByLabel("Revision bundle file").setInputFiles({ name: "broken.zip", mimeType: "application/zip", buffer: broken });
+    const problems = page.getByRole("list", { name: "Problems in the bundle" });
+    await problems.getByText("appspec.yml:6").waitFor();
+    await problems.getByText("hooks.AfterInstall[0].timeout").waitFor();
+    const bundle = await hookBundle("shop-v1", { AfterInstall: waitForFile("shop-v1 waiting for release", releaseFile) });
+    await page.getByLabel("Description (optional)").fill("first release");
+    await page.getByLabel("Revision bundle file").setInputFiles({ name: "shop.zip", mimeType: "application/zip", buffer: bundle });
+    const uploaded = await page.getByRole("status").filter({ hasText: /Uploaded r-/ }).innerText();
+    const revisionId = /r-[A-Z0-9]{9}/.exec(uploaded)![0];
+    await page.getByRole("table", { name: "Revisions" }).getByText(revisionId).waitFor();
+
+    // Then "New deployment group" is the main action.
     await page.getByRole("link", { name: "New deployment group" }).first().click();
     await page.getByLabel("Deployment group name").fill("production");
     await page.getByLabel("Deployment config").selectOption("CodeDeployDefault.AllAtOnce");
@@ -90,20 +106,6 @@ describe("first deployment", () => {
     await page.getByText("2 hosts match").waitFor();
     await page.getByRole("button", { name: "Create deployment group" }).click();
     await page.waitForURL(`${url}/applications/shop/groups/production`);
-
-    await page.goto(`${url}/applications/shop`);
-    await page.getByRole("tab", { name: /Revisions/ }).click();
-    const broken = await zipBuffer([{ name: "appspec.yml", body: "version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: scripts/hook.sh\n      timeout: soon\n" }]);
-    await page.getByLabel("Revision bundle file").setInputFiles({ name: "broken.zip", mimeType: "application/zip", buffer: broken });
-    const problems = page.getByRole("list", { name: "Problems in the bundle" });
-    await problems.getByText("appspec.yml:6").waitFor();
-    await problems.getByText("hooks.AfterInstall[0].timeout").waitFor();
-    const bundle = await hookBundle("shop-v1", { AfterInstall: waitForFile("shop-v1 waiting for release", releaseFile) });
-    await page.getByLabel("Description (optional)").fill("first release");
-    await page.getByLabel("Revision bundle file").setInputFiles({ name: "shop.zip", mimeType: "application/zip", buffer: bundle });
-    const uploaded = await page.getByRole("status").filter({ hasText: /Uploaded r-/ }).innerText();
-    const revisionId = /r-[A-Z0-9]{9}/.exec(uploaded)![0];
-    await page.getByRole("table", { name: "Revisions" }).getByText(revisionId).waitFor();
 
     await page.getByRole("link", { name: "Deploy", exact: true }).first().click();
     await page.getByRole("heading", { name: "Start a deployment" }).waitFor();

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter } from "next/navigation";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { LiveProvider } from "../_lib/live-socket";
 import { SessionProvider } from "../_lib/session";
 import { useTRPC } from "../_lib/trpc";
@@ -57,10 +57,34 @@ export function AppShell({ children }: { children: ReactNode }) {
   );
 }
 
+/** Frames to wait for the new page's heading, which appears once its data has loaded. */
+const HEADING_WAIT_FRAMES = 180;
+
+/** After a client-side navigation, focus moves to the new page's heading, so a screen reader announces the page. */
+function useFocusHeadingOnNavigation(pathname: string): void {
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    let frames = 0;
+    let raf = 0;
+    const focusHeading = () => {
+      const heading = document.querySelector<HTMLElement>("main h1");
+      if (heading) heading.focus({ preventScroll: true });
+      else if (++frames < HEADING_WAIT_FRAMES) raf = requestAnimationFrame(focusHeading);
+    };
+    raf = requestAnimationFrame(focusHeading);
+    return () => cancelAnimationFrame(raf);
+  }, [pathname]);
+}
+
 function SignedInLayout({ children }: { children: ReactNode }) {
   const [menuOpen, setMenuOpen] = useState(false);
   const pathname = usePathname();
   useEffect(() => setMenuOpen(false), [pathname]);
+  useFocusHeadingOnNavigation(pathname);
   return (
     <div className="flex min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-surface focus:px-3 focus:py-2">

@@ -28,7 +28,9 @@ export function PageHeader({ title, description, actions, crumbs, badge }: { tit
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0 space-y-1">
           <div className="flex flex-wrap items-center gap-2">
-            <h1 className="truncate text-xl font-semibold tracking-tight text-fg">{title}</h1>
+            <h1 tabIndex={-1} className="truncate text-xl font-semibold tracking-tight text-fg outline-none">
+              {title}
+            </h1>
             {badge}
           </div>
           {description ? <div className="text-sm text-muted">{description}</div> : null}

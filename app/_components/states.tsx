@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { errorMessage } from "../_lib/errors";
+import { errorCode, errorMessage } from "../_lib/errors";
 import { Button } from "./button";
 import { AlertIcon, SpinnerIcon } from "./icons";
 
@@ -22,7 +22,7 @@ export function ErrorState({ error, onRetry, title = "Could not load this" }: { 
         <p className="text-sm font-medium text-fg">{title}</p>
         <p className="text-sm text-muted">{errorMessage(error)}</p>
       </div>
-      {onRetry ? (
+      {onRetry && errorCode(error) !== "NOT_FOUND" ? (
         <Button size="sm" onClick={onRetry}>
           Try again
         </Button>

@@ -32,7 +32,6 @@ export function statusTone(status: string): StatusTone {
     case "Queued":
     case "Created":
       return "run";
-    case "Stopped":
     case "Scheduled":
     case "Unknown":
       return "warn";

@@ -2,7 +2,9 @@ import type { ReactNode, TdHTMLAttributes, ThHTMLAttributes } from "react";
 
 export function Table({ children, label }: { children: ReactNode; label: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-border bg-surface">
+    // Focusable so a keyboard can scroll a table wider than the screen; relative so visually hidden (absolute) labels
+    // inside scroll with it instead of widening the page.
+    <div className="relative overflow-x-auto rounded-lg border border-border bg-surface" tabIndex={0} role="region" aria-label={label}>
       <table className="w-full border-collapse text-sm" aria-label={label}>
         {children}
       </table>

@@ -38,7 +38,7 @@ async function failure(call: () => Promise<unknown>): Promise<unknown> {
 describe("errors the user reads", () => {
   it("maps input validation failures to their fields instead of showing the issue list", async () => {
     const err = await failure(() => client.auth.setup.mutate({ email: "not-an-email", password: "short" }));
-    expect(fieldErrorsOf(err)).toEqual({ email: "must be an email address", password: "must be at least 8 characters" });
+    expect(fieldErrorsOf(err)).toEqual({ email: "Must be an email address", password: "Must be at least 8 characters" });
     expect(errorMessage(err)).toBe("Some fields need attention.");
     expect(errorMessage(err)).not.toContain("[");
   });

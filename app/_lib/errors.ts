@@ -17,10 +17,10 @@ export function isUnauthorized(err: unknown): boolean {
   return errorCode(err) === "UNAUTHORIZED";
 }
 
-/** Input validation failures keyed by field path; empty when the error is not one. */
+/** Input validation failures keyed by field path, each a sentence shown under its field; empty when the error is not one. */
 export function fieldErrorsOf(err: unknown): FieldErrors {
   const out: FieldErrors = {};
-  for (const f of errorData(err)?.fieldErrors ?? []) if (!(f.path in out)) out[f.path] = f.message;
+  for (const f of errorData(err)?.fieldErrors ?? []) if (!(f.path in out)) out[f.path] = f.message.replace(/^./, (c) => c.toUpperCase());
   return out;
 }
 

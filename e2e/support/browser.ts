@@ -51,5 +51,6 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("navigation", { name: "Main navigation" }).or(page.getByRole("complementary", { name: "Main navigation" })).first().waitFor();
+  // On a phone the navigation hides behind the menu button.
+  await page.getByRole("navigation", { name: "Main navigation" }).or(page.getByRole("complementary", { name: "Main navigation" })).or(page.getByRole("button", { name: "Open menu" })).first().waitFor();
 }

@@ -7,8 +7,8 @@ type HookEvent = (typeof EVENTS)[number];
  * A bundle whose every hook runs scripts/hook.sh: it prints "<tag> <event> on <host>", then runs the
  * shell snippet given for that event (if any). Snippets see $LIFECYCLE_EVENT, $LANDLINE_HOST_NAME, $PROOF_DIR.
  */
-export function hookBundle(tag: string, perEvent: Partial<Record<HookEvent, string>> = {}): Promise<Buffer> {
-  const hooks = EVENTS.map((e) => `  ${e}:\n    - location: scripts/hook.sh\n      timeout: 300\n`).join("");
+export function hookBundle(tag: string, perEvent: Partial<Record<HookEvent, string>> = {}, timeoutSeconds = 300): Promise<Buffer> {
+  const hooks = EVENTS.map((e) => `  ${e}:\n    - location: scripts/hook.sh\n      timeout: ${timeoutSeconds}\n`).join("");
   const cases = Object.entries(perEvent)
     .map(([event, snippet]) => `  ${event})\n${snippet}\n    ;;`)
     .join("\n");

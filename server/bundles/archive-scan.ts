@@ -1,6 +1,6 @@
 import type { AppSpecError } from "../contracts/appspec";
 import type { BundleEntryKind } from "../contracts/bundle-layout";
-import { describeUnsafeEntryName, normalizeEntryName } from "../contracts/bundle-layout";
+import { describeExcessiveCompression, describeUnsafeEntryName, normalizeEntryName } from "../contracts/bundle-layout";
 import { DomainError } from "../domain-errors";
 
 /** One archive entry as listed, before the bundle root is known. */
@@ -42,6 +42,7 @@ export class ScanCollector {
   readonly scan: ArchiveScan = { entries: [], problems: [], unlistedProblems: 0, contents: new Map() };
   private count = 0;
   private uncompressed = 0;
+  private compressed = 0;
 
   constructor(private readonly options: ScanOptions) {}
 
@@ -61,6 +62,20 @@ export class ScanCollector {
       return null;
     }
     return normalizeEntryName(name);
+  }
+
+  /** Refuses one entry whose declared sizes look like a decompression bomb; true when it was refused. */
+  refuseCompressionBomb(name: string, compressed: number, inflated: number): boolean {
+    this.compressed += compressed;
+    const bomb = describeExcessiveCompression(compressed, inflated);
+    if (bomb) this.problem(name, `the entry ${bomb}`);
+    return bomb !== null;
+  }
+
+  /** After the last entry: the archive as a whole must not be a bomb of many entries each under the limit. */
+  checkTotalCompression(): void {
+    const bomb = describeExcessiveCompression(this.compressed, this.uncompressed);
+    if (bomb) this.problem("(archive)", `the archive as a whole ${bomb}`);
   }
 
   private addUncompressed(bytes: number): void {
@@ -90,5 +105,3 @@ function tooManyEntries(max: number): DomainError {
 function tooLargeUncompressed(max: number): DomainError {
   return bundleRefused(`the bundle unpacks to more than ${max} bytes; refused as a possible archive bomb`, []);
 }
-
-export const UNSUPPORTED_KIND_MESSAGE = "bundles may hold only files, directories and symlinks";

@@ -1,5 +1,5 @@
-import { APPSPEC_FILE_NAMES, parseAppSpec, type AppSpec, type AppSpecError, type BundleListing } from "../contracts/appspec";
-import { describeUnsafeEntryName, locateAppSpec, normalizeEntryName, resolveBundlePath, type BundleEntryKind } from "../contracts/bundle-layout";
+import { APPSPEC_FILE_NAMES, MAX_APPSPEC_BYTES, parseAppSpec, type AppSpec, type AppSpecError, type BundleListing } from "../contracts/appspec";
+import { checkBundleListing, resolveBundlePath, type BundleEntryKind } from "../contracts/bundle-layout";
 import type { BundleType } from "../contracts/resources";
 import { bundleRefused, entryProblem, type ArchiveScan, type ScanOptions, type ScannedEntry } from "./archive-scan";
 import { scanTar } from "./scan-tar";
@@ -20,9 +20,6 @@ export type InspectLimits = {
   maxUncompressedBytes: number;
 };
 
-/** An appspec larger than this is refused; real ones are a few KB. */
-const MAX_APPSPEC_BYTES = 1024 * 1024;
-
 /**
  * Lists and validates every archive entry (streaming or seeking, never loading the archive), finds the
  * appspec by CodeDeploy's root rule and parses it against the bundle's contents. Throws an INVALID
@@ -34,10 +31,10 @@ export async function inspectBundle(file: string, type: BundleType, limits: Insp
   const kinds = new Map<string, BundleEntryKind>();
   for (const entry of scan.entries) kinds.set(entry.path, entry.kind);
 
-  const located = locateAppSpec(kinds);
-  const root = located?.root ?? "";
-  const problems = [...scan.problems, ...checkLinks(scan.entries, root)];
-  if (!located) {
+  const layout = checkBundleListing(scan.entries);
+  const root = layout.root;
+  const problems = [...scan.problems, ...layout.problems.map((p) => entryProblem(p.entry, p.message))];
+  if (layout.appSpecPath === null) {
     problems.push({
       file: "appspec.yml",
       line: null,
@@ -48,13 +45,14 @@ export async function inspectBundle(file: string, type: BundleType, limits: Insp
     throw bundleRefused(summarize(problems, scan.unlistedProblems), problems);
   }
 
-  const appSpecErrors = parseBundleAppSpec(scan, located.appSpecPath, kinds.get(located.appSpecPath)!, listingOf(scan.entries, root));
+  const appSpecPath = layout.appSpecPath;
+  const appSpecErrors = parseBundleAppSpec(scan, appSpecPath, kinds.get(appSpecPath)!, listingOf(scan.entries, root));
   const errors = [...problems, ...appSpecErrors.errors];
   if (errors.length > 0 || !appSpecErrors.appSpec) throw bundleRefused(summarize(errors, scan.unlistedProblems), errors);
   return {
     appSpec: appSpecErrors.appSpec,
     bundleRoot: root,
-    appSpecPath: located.appSpecPath,
+    appSpecPath,
     entryCount: scan.entries.length,
     uncompressedSize: scan.entries.reduce((sum, e) => sum + e.size, 0),
   };
@@ -77,33 +75,6 @@ function parseBundleAppSpec(
   if (body === null) return { errors: [entryProblem(appSpecPath, `the appspec is larger than ${MAX_APPSPEC_BYTES} bytes`)] };
   const parsed = parseAppSpec(body.toString("utf8"), appSpecPath, listing);
   return parsed.ok ? { appSpec: parsed.appSpec, errors: [] } : { errors: parsed.errors };
-}
-
-/** Symlinks and hard links must resolve inside the bundle root; so must every entry reached through a symlink. */
-function checkLinks(entries: ScannedEntry[], root: string): AppSpecError[] {
-  const problems: AppSpecError[] = [];
-  const symlinks = new Map<string, string>();
-  for (const e of entries) if (e.kind === "symlink" && e.path.startsWith(root)) symlinks.set(e.path.slice(root.length), e.linkTarget ?? "");
-  for (const e of entries) {
-    if (!e.path.startsWith(root)) continue;
-    if (resolveBundlePath(e.path.slice(root.length), symlinks) === null) {
-      const message =
-        e.kind === "symlink"
-          ? `the symlink points at ${e.linkTarget}, outside the bundle root; refused`
-          : "the entry is reached through a symlink that leaves the bundle root; refused";
-      problems.push(entryProblem(e.path, message));
-    } else if (e.kind === "hardlink" && !isInsideRoot(e.linkTarget ?? "", root, symlinks)) {
-      problems.push(entryProblem(e.path, `the hard link points at ${e.linkTarget}, outside the bundle root; refused`));
-    }
-  }
-  return problems;
-}
-
-/** A hard link target is an archive path, not relative to the link. */
-function isInsideRoot(archivePath: string, root: string, symlinks: ReadonlyMap<string, string>): boolean {
-  if (describeUnsafeEntryName(archivePath)) return false;
-  const normalized = normalizeEntryName(archivePath);
-  return normalized.startsWith(root) && resolveBundlePath(normalized.slice(root.length), symlinks) !== null;
 }
 
 /** The bundle as parseAppSpec sees it: paths relative to the root, directories implied by their contents, symlinks followed. */

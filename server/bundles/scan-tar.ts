@@ -4,10 +4,9 @@ import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import { Parser, type ReadEntry } from "tar";
 import { DomainError } from "../domain-errors";
-import { bundleRefused, entryProblem, ScanCollector, UNSUPPORTED_KIND_MESSAGE, type ArchiveScan, type ScanOptions } from "./archive-scan";
+import { classifyTarEntry, TarStreamGuard, UNSUPPORTED_KIND_MESSAGE } from "../contracts/bundle-layout";
+import { bundleRefused, entryProblem, ScanCollector, type ArchiveScan, type ScanOptions } from "./archive-scan";
 
-const FILE_TYPES = new Set(["File", "OldFile", "ContiguousFile"]);
-const DEVICE_TYPES = new Set(["CharacterDevice", "BlockDevice", "FIFO"]);
 /** Tar headers and padding on top of the entry bodies that maxUncompressedBytes counts. */
 const TAR_OVERHEAD_ALLOWANCE = 64 * 1024 * 1024;
 
@@ -18,12 +17,13 @@ export async function scanTar(file: string, gzip: boolean, options: ScanOptions)
   const source = fs.createReadStream(file);
   // Guards a gzip bomb whose tar stream is mostly padding, which the per-entry sizes would not see.
   const limit = options.maxUncompressedBytes + TAR_OVERHEAD_ALLOWANCE;
-  let inflated = 0;
+  const guard = new TarStreamGuard(gzip, limit);
+  let currentEntry = "(archive)";
+  source.on("data", (chunk) => guard.read(chunk.length));
   const meter = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-      inflated += chunk.length;
-      if (inflated > limit) done(bundleRefused(`the bundle unpacks to more than ${limit} bytes; refused as a possible archive bomb`, []));
-      else done(null, chunk);
+      const stop = guard.inflate(chunk);
+      done(stop ? bundleRefused(`${stop} (while reading ${currentEntry})`, [entryProblem(currentEntry, stop)]) : null, chunk);
     },
   });
 
@@ -37,6 +37,7 @@ export async function scanTar(file: string, gzip: boolean, options: ScanOptions)
       reject(err instanceof DomainError ? err : damaged(gzip, err));
     };
     parser.on("entry", (entry: ReadEntry) => {
+      currentEntry = entry.path;
       try {
         scanEntry(entry, collector, options);
       } catch (err) {
@@ -64,21 +65,17 @@ function scanEntry(entry: ReadEntry, collector: ScanCollector, options: ScanOpti
   const path = collector.admit(name, entry.size ?? 0);
   const skip = () => entry.resume();
   if (path === null) return skip();
-  if (entry.type === "Directory") {
+  const classified = classifyTarEntry(entry.type, entry.mode);
+  if ("problem" in classified) {
+    collector.problem(name, classified.problem);
+    return skip();
+  }
+  if (classified.kind === "directory") {
     collector.scan.entries.push({ path, kind: "directory", size: 0 });
     return skip();
   }
-  if (entry.type === "SymbolicLink" || entry.type === "Link") {
-    const kind = entry.type === "Link" ? "hardlink" : "symlink";
-    collector.scan.entries.push({ path, kind, size: 0, linkTarget: entry.linkpath ?? "" });
-    return skip();
-  }
-  if (DEVICE_TYPES.has(entry.type)) {
-    collector.problem(name, `the entry is a device file or FIFO; ${UNSUPPORTED_KIND_MESSAGE}`);
-    return skip();
-  }
-  if (!FILE_TYPES.has(entry.type)) {
-    collector.problem(name, `unsupported tar entry type ${entry.type}; ${UNSUPPORTED_KIND_MESSAGE}`);
+  if (classified.kind === "symlink" || classified.kind === "hardlink") {
+    collector.scan.entries.push({ path, kind: classified.kind, size: 0, linkTarget: entry.linkpath ?? "" });
     return skip();
   }
   collector.scan.entries.push({ path, kind: "file", size: entry.size ?? 0 });

@@ -2,17 +2,11 @@ import type { Readable } from "node:stream";
 import yauzl from "yauzl";
 import type { Entry, ZipFile } from "yauzl";
 import { DomainError } from "../domain-errors";
-import { bundleRefused, entryProblem, ScanCollector, UNSUPPORTED_KIND_MESSAGE, type ArchiveScan, type ScanOptions } from "./archive-scan";
+import { classifyZipEntry, MAX_LINK_TARGET_BYTES } from "../contracts/bundle-layout";
+import { bundleRefused, entryProblem, ScanCollector, type ArchiveScan, type ScanOptions } from "./archive-scan";
 
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
-const MADE_BY_UNIX = 3;
 const METHOD_STORE = 0;
 const METHOD_DEFLATE = 8;
-/** Longest symlink text read (Linux PATH_MAX). */
-const MAX_LINK_TARGET_BYTES = 4096;
 
 /** Lists a zip from its central directory (random access, no full read); reads only wanted files and symlink targets. */
 export async function scanZip(file: string, options: ScanOptions): Promise<ArchiveScan> {
@@ -27,6 +21,7 @@ export async function scanZip(file: string, options: ScanOptions): Promise<Archi
     const collector = new ScanCollector(options);
     collector.expectEntries(zip.entryCount);
     for await (const entry of zip.eachEntry()) await scanEntry(zip, entry, collector, options);
+    collector.checkTotalCompression();
     return collector.scan;
   } catch (err) {
     if (err instanceof DomainError) throw err;
@@ -41,14 +36,13 @@ async function scanEntry(zip: ZipFile, entry: Entry, collector: ScanCollector, o
   const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
   const path = collector.admit(name, entry.uncompressedSize);
   if (path === null) return;
-  const unixMode = entry.versionMadeBy >> 8 === MADE_BY_UNIX ? entry.externalFileAttributes >>> 16 : 0;
-  const type = unixMode & S_IFMT;
-  if (name.endsWith("/") || type === S_IFDIR) {
-    collector.scan.entries.push({ path, kind: "directory", size: 0 });
+  const classified = classifyZipEntry(name, entry.externalFileAttributes);
+  if ("problem" in classified) {
+    collector.problem(name, classified.problem);
     return;
   }
-  if (type !== 0 && type !== S_IFREG && type !== S_IFLNK) {
-    collector.problem(name, `the entry is a device file, FIFO or socket; ${UNSUPPORTED_KIND_MESSAGE}`);
+  if (classified.kind === "directory") {
+    collector.scan.entries.push({ path, kind: "directory", size: 0 });
     return;
   }
   if (entry.isEncrypted()) {
@@ -59,7 +53,8 @@ async function scanEntry(zip: ZipFile, entry: Entry, collector: ScanCollector, o
     collector.problem(name, `the entry uses compression method ${entry.compressionMethod}; use deflate or store`);
     return;
   }
-  if (type === S_IFLNK) {
+  if (collector.refuseCompressionBomb(name, entry.compressedSize, entry.uncompressedSize)) return;
+  if (classified.kind === "symlink") {
     const target = await readBody(zip, entry, MAX_LINK_TARGET_BYTES);
     if (target === null) collector.problem(name, "the symlink target is longer than 4096 bytes");
     else collector.scan.entries.push({ path, kind: "symlink", size: 0, linkTarget: target.toString("utf8") });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BILLION_LAUGHS_APPSPEC } from "../test/hostile-archives";
 import { formatAppSpecError, parseAppSpec, toBundlePath, type BundleListing } from "./appspec";
 
 const minimal = "version: 0.0\nos: linux\n";
@@ -9,6 +10,7 @@ describe("parseAppSpec accepts", () => {
     ["a quoted version (CodeDeploy's float quirk is not copied)", 'version: "0.0"\nos: linux\n'],
     ["a JSON appspec, since JSON is YAML", '{"version": 0.0, "os": "linux"}'],
     ["an event with no scripts", `${minimal}hooks:\n  BeforeInstall:\n`],
+    ["an anchor reused by an alias, as hand-written appspecs do", `${minimal}hooks:\n  BeforeInstall: &same\n    - location: a.sh\n  AfterInstall: *same\n`],
     ["unknown top-level keys, ignored like CodeDeploy", `${minimal}overwrite: yes\n`],
     [
       "all keys of a realistic spec",
@@ -34,12 +36,18 @@ describe("parseAppSpec refuses, naming file, line, column and field", () => {
     ["malformed YAML, at its line", "version: 0.0\nos: linux\nhooks:\n\tAfterInstall: []\n", { line: 4, column: 1, field: "", message: /Tabs/ }],
     ["a duplicate key", "version: 0.0\nos: linux\nos: linux\n", { line: 3, field: "" }],
     ["an unknown hook name", `${minimal}hooks:\n  AfterDeploy:\n    - location: a.sh\n`, { line: 4, field: "hooks.AfterDeploy", message: /unknown lifecycle event AfterDeploy/ }],
+    ["a misspelled hook name, with the event it most likely meant", `${minimal}hooks:\n  AfterInstal:\n    - location: a.sh\n`, { line: 4, field: "hooks.AfterInstal", message: /unknown lifecycle event AfterInstal; did you mean AfterInstall\?/ }],
     ["a reserved hook name", `${minimal}hooks:\n  Install:\n    - location: a.sh\n`, { line: 4, field: "hooks.Install", message: /reserved/ }],
     ["a script without location", `${minimal}hooks:\n  AfterInstall:\n    - timeout: 5\n`, { line: 5, field: "hooks.AfterInstall[0].location", message: /required/ }],
     ["a zero timeout", `${minimal}hooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: 0\n`, { line: 6, column: 16, field: "hooks.AfterInstall[0].timeout" }],
     ["a relative destination", `${minimal}files:\n  - source: app\n    destination: srv\n`, { line: 5, field: "files[0].destination", message: /absolute/ }],
     ["a bad file_exists_behavior", `${minimal}file_exists_behavior: KEEP\n`, { line: 3, field: "file_exists_behavior" }],
     ["a mode with a digit 8", `${minimal}permissions:\n  - object: /srv\n    mode: 758\n`, { line: 5, field: "permissions[0].mode", message: /octal/ }],
+    ["a billion-laughs alias bomb, at its first alias", BILLION_LAUGHS_APPSPEC, { line: 5, column: 10, field: "hooks.b[0]", message: /expands aliases .* too much/ }],
+    ["an alias to an anchor defined nowhere", `${minimal}hooks:\n  AfterInstall: *missing\n`, { line: 4, field: "hooks.AfterInstall", message: /alias cannot be resolved/ }],
+    ["a document nested deeper than 100 levels, before the parser recurses into it", `${minimal}x: ${"[".repeat(5000)}`, { line: 3, field: "", message: /nests deeper than 100/ }],
+    ["block sequences nested on one line", `${minimal}x: ${"- ".repeat(200)}y`, { line: 3, field: "", message: /nests deeper than 100/ }],
+    ["a document over 64 KiB", `${minimal}# ${"x".repeat(64 * 1024)}\n`, { line: null, field: "", message: /larger than 65536 bytes/ }],
   ])("%s", (_name, text, expected) => {
     const result = parseAppSpec(text, "myapp/appspec.yml");
     expect(result.ok).toBe(false);

@@ -1,9 +1,24 @@
 import { z } from "zod";
-import { isCollection, isMap, isNode, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isCollection, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { reservedLifecycleEvents, scriptableLifecycleEvents } from "./deployment";
 import { fileExistsBehaviors } from "./resources";
 
 export const APPSPEC_FILE_NAMES = ["appspec.yml", "appspec.yaml"] as const;
+
+/** An appspec longer than this (in UTF-16 code units, about bytes) is refused before parsing; real ones are a few KB. */
+export const MAX_APPSPEC_BYTES = 64 * 1024;
+
+/**
+ * Deepest nesting parsed. The yaml library composes nodes recursively, and near the end of the stack V8
+ * can abort the whole process (not throw), so deep documents are refused before they reach it.
+ */
+const MAX_NESTING_DEPTH = 100;
+
+/**
+ * Aliases a document may expand, counted as the yaml library does (uses times the aliased nodes' size), so
+ * a "billion laughs" appspec is refused instead of being expanded. Generous for hand-written anchors.
+ */
+const MAX_ALIAS_COUNT = 100;
 
 const hookScriptSchema = z
   .object({
@@ -50,6 +65,29 @@ const permissionSchema = z.object({
   type: z.array(z.enum(["file", "directory"])).optional().describe("Apply to files, directories or both (default)"),
 });
 
+/** Edit distance (insertions, deletions, substitutions), case-insensitive. */
+function countEdits(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[y.length];
+}
+
+/** The lifecycle event a misspelled hook name most likely meant (at most 2 edits away), or null. */
+function suggestLifecycleEvent(name: string): string | null {
+  let best: { event: string; edits: number } | null = null;
+  for (const event of scriptableLifecycleEvents) {
+    const edits = countEdits(name, event);
+    if (edits <= 2 && (!best || edits < best.edits)) best = { event, edits };
+  }
+  return best?.event ?? null;
+}
+
 const hooksSchema = z
   .record(z.string(), z.array(hookScriptSchema).nullable())
   .superRefine((hooks, ctx) => {
@@ -57,10 +95,11 @@ const hooksSchema = z
       if ((reservedLifecycleEvents as readonly string[]).includes(name)) {
         ctx.addIssue({ code: "custom", path: [name], message: `${name} is reserved and cannot have hooks` });
       } else if (!(scriptableLifecycleEvents as readonly string[]).includes(name)) {
+        const guess = suggestLifecycleEvent(name);
         ctx.addIssue({
           code: "custom",
           path: [name],
-          message: `unknown lifecycle event ${name}; expected one of ${scriptableLifecycleEvents.join(", ")}`,
+          message: `unknown lifecycle event ${name}; ${guess ? `did you mean ${guess}? ` : ""}expected one of ${scriptableLifecycleEvents.join(", ")}`,
         });
       }
     }
@@ -173,6 +212,70 @@ function keyNodeOf(doc: Document, path: readonly PropertyKey[]): Node | null {
   return pair && isNode(pair.key) && pair.key.range ? pair.key : null;
 }
 
+/**
+ * Where an upper bound of the document's nesting first passes MAX_NESTING_DEPTH, or null. Per line, block
+ * depth is at most the indentation plus the indicators on the line ("- - - x" nests three times on one
+ * line), and flow depth at most the unclosed brackets so far; brackets inside strings only overcount.
+ */
+function findExcessiveNesting(text: string): { line: number; column: number } | null {
+  let flow = 0;
+  let line = 1;
+  let lineStart = 0;
+  let indent = 0;
+  let indicators = 0;
+  let inIndent = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") {
+      line += 1;
+      lineStart = i + 1;
+      indent = 0;
+      indicators = 0;
+      inIndent = true;
+      continue;
+    }
+    if (inIndent && c === " ") {
+      indent += 1;
+    } else {
+      inIndent = false;
+      if (c === "[" || c === "{") flow += 1;
+      else if ((c === "]" || c === "}") && flow > 0) flow -= 1;
+      else if ((c === "-" || c === "?" || c === ":") && (text[i + 1] === " " || text[i + 1] === "\n" || i + 1 === text.length)) indicators += 1;
+    }
+    if (indent + indicators + flow > MAX_NESTING_DEPTH) return { line, column: i - lineStart + 1 };
+  }
+  return null;
+}
+
+/** The yaml library refuses an alias it cannot or will not expand; this names where the first alias is. */
+function describeAliasProblem(doc: Document, lineCounter: LineCounter, file: string, reason: string): AppSpecError {
+  let found: { node: Node; path: PropertyKey[] } | null = null;
+  visit(doc, {
+    Alias(_key, node, ancestors) {
+      found = { node, path: fieldPathOf([...ancestors, node]) };
+      return visit.BREAK;
+    },
+  });
+  const message = /excessive alias/i.test(reason)
+    ? `the appspec expands aliases (*name) too much (more than ${MAX_ALIAS_COUNT}); refused as a possible "billion laughs" document`
+    : `an alias cannot be resolved: ${reason.split("\n")[0]}`;
+  const at = found as { node: Node; path: PropertyKey[] } | null;
+  if (!at?.node.range) return { file, line: null, column: null, field: "", message };
+  const pos = lineCounter.linePos(at.node.range[0]);
+  return { file, line: pos.line, column: pos.col, field: formatPath(at.path), message };
+}
+
+/** The field path (keys and list indexes) of the last node in an ancestor chain from visit(). */
+function fieldPathOf(chain: readonly unknown[]): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  for (let i = 0; i < chain.length - 1; i++) {
+    const node = chain[i];
+    if (isPair(node)) path.push(isScalar(node.key) ? String(node.key.value) : String(node.key));
+    else if (isSeq(node)) path.push(node.items.indexOf(chain[i + 1] as never));
+  }
+  return path;
+}
+
 function isMissing(value: unknown, path: readonly PropertyKey[]): boolean {
   let at: unknown = value;
   for (const key of path) {
@@ -187,8 +290,13 @@ function isMissing(value: unknown, path: readonly PropertyKey[]): boolean {
  * also checks that every files source and hook script exists in the bundle.
  */
 export function parseAppSpec(text: string, file = "appspec.yml", bundle?: BundleListing): ParseAppSpecResult {
+  if (text.length > MAX_APPSPEC_BYTES) {
+    return { ok: false, errors: [{ file, line: null, column: null, field: "", message: `the appspec is larger than ${MAX_APPSPEC_BYTES} bytes` }] };
+  }
+  const deep = findExcessiveNesting(text);
+  if (deep) return { ok: false, errors: [{ file, ...deep, field: "", message: `the appspec nests deeper than ${MAX_NESTING_DEPTH} levels` }] };
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -198,7 +306,13 @@ export function parseAppSpec(text: string, file = "appspec.yml", bundle?: Bundle
       }),
     };
   }
-  const value: unknown = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    return { ok: false, errors: [describeAliasProblem(doc, lineCounter, file, err.message)] };
+  }
   if (value === null || value === undefined || typeof value !== "object" || Array.isArray(value)) {
     return { ok: false, errors: [{ file, line: 1, column: 1, field: "", message: "the appspec must be a mapping with at least version and os" }] };
   }

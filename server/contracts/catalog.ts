@@ -239,3 +239,73 @@ export type HostInfo = {
    */
   connectionChurn: { replacements: number; lastReplacedAt: number } | null;
 };
+
+/** One deployment that targeted a host, newest first in a host's history. */
+export type HostDeployment = {
+  /** The deployment's id. */
+  deploymentId: string;
+  /** This host's target within it, for linking to its log. */
+  targetId: string;
+  /** Application deployed. */
+  applicationName: string;
+  /** Group the deployment went to. */
+  deploymentGroupName: string;
+  /** Revision deployed. */
+  revisionId: string;
+  /** How the deployment as a whole went. */
+  deploymentStatus: DeploymentStatus;
+  /** How it went on this host. */
+  targetStatus: TargetStatus;
+  /** Epoch ms the deployment was created. */
+  createTime: number;
+  /** Epoch ms this host's part finished, or null. */
+  endTime: number | null;
+};
+
+/** The revision a deployment last installed successfully on a host, for one deployment group. */
+export type InstalledRevision = {
+  /** Application of the group. */
+  applicationName: string;
+  /** Deployment group the revision was deployed through. */
+  deploymentGroupName: string;
+  /** Revision the host runs. */
+  revisionId: string;
+  /** Deployment that installed it. */
+  deploymentId: string;
+  /** Epoch ms that host's part of the deployment finished. */
+  installedAt: number | null;
+};
+
+/** What a host runs and what was deployed to it. */
+export type HostDeployments = {
+  /** One entry per deployment group that ever installed a revision on the host, most recent first. */
+  installed: InstalledRevision[];
+  /** The newest deployments that targeted the host. */
+  history: HostDeployment[];
+};
+
+/** A host of a deployment group: matched by its tags now or targeted by one of its deployments. */
+export type GroupHost = {
+  /** Host name. */
+  hostName: string;
+  /** Online, Offline or Deregistered. */
+  status: HostStatus;
+  /** Whether the group's tag filter selects the host now. */
+  matchesNow: boolean;
+  /** The revision this group last installed on the host, or null. */
+  installed: { revisionId: string; deploymentId: string; installedAt: number | null } | null;
+  /** The group's newest deployment that targeted the host and how it went there, or null. */
+  lastTarget: { deploymentId: string; targetId: string; status: TargetStatus } | null;
+};
+
+/** One cell of the overview's applications x deployment groups matrix. */
+export type FleetMatrixCell = {
+  /** Application. */
+  applicationName: string;
+  /** Deployment group of that application. */
+  deploymentGroupName: string;
+  /** Revision of the group's last successful deployment, or null. */
+  revisionId: string | null;
+  /** The group's newest deployment (any state), or null when it never deployed. */
+  latest: { deploymentId: string; status: DeploymentStatus; revisionId: string } | null;
+};

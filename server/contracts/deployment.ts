@@ -73,6 +73,9 @@ export const lifecycleErrorCodes = [
 ] as const;
 export type LifecycleErrorCode = (typeof lifecycleErrorCodes)[number];
 
+/** Characters of a lifecycle event's newest output shown with its diagnostics. */
+export const LOG_TAIL_CHARS = 4096;
+
 export const diagnosticsSchema = z.object({
   /** What went wrong, or Success. */
   errorCode: z.enum(lifecycleErrorCodes),
@@ -80,8 +83,8 @@ export const diagnosticsSchema = z.object({
   scriptName: z.string().max(1024).nullable(),
   /** A human-readable explanation. */
   message: z.string().max(8192),
-  /** The last 4 KB of output. */
-  logTail: z.string().max(4096),
+  /** The last 4 KB of output. Stored once, in the log: the server keeps it empty and derives it when read. */
+  logTail: z.string().max(LOG_TAIL_CHARS),
 });
 export type Diagnostics = z.infer<typeof diagnosticsSchema>;
 
@@ -322,6 +325,8 @@ export type DeploymentTargetInfo = {
   currentEvent: LifecycleEventName | null;
   /** The event that failed the target, if any. */
   failedEvent: LifecycleEventName | null;
+  /** Why that event failed (Cancelled when the deployment was stopped), if any. */
+  failedErrorCode: LifecycleErrorCode | null;
   /** Whether the host's agent is connected now. */
   online: boolean;
   /** When the host's first event was sent. */

@@ -139,6 +139,8 @@ describe("orchestrator with real SQLite and scripted agents", () => {
     expect(agents.cancels.map((c) => c.hostId)).toEqual([g.hostIds[0]]);
     const targets = await deployer().deployments.listTargets({ deploymentId });
     expect(Object.fromEntries(targets.map((t) => [t.hostId, t.status]))).toEqual({ [g.hostIds[0]]: "Failed", [g.hostIds[1]]: "Unknown" });
+    // The host list tells a cancelled host from one whose script failed.
+    expect(targets.find((t) => t.hostId === g.hostIds[0])).toMatchObject({ failedEvent: "ApplicationStop", failedErrorCode: "Cancelled" });
     await expect(deployer().deployments.stop({ deploymentId })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
@@ -211,6 +213,20 @@ describe("orchestrator with real SQLite and scripted agents", () => {
     const events = deps.db.select().from(lifecycleEvents).where(eq(lifecycleEvents.deploymentId, deploymentId)).all();
     expect(events.filter((e) => e.status === "Succeeded").map((e) => e.name)).toEqual(["ApplicationStop"]);
     expect(events.find((e) => e.name === "DownloadBundle")?.acceptedAt).not.toBeNull();
+  });
+
+  it("publishes the host counts live whenever a host finishes, not only when the deployment's own status changes", async () => {
+    const live = new RecordingPublisher();
+    orchestrator = startTestOrchestrator(deps, agents, live);
+    const g = seedDeploymentGroup(deps, { hosts: 3 });
+    g.hostIds.forEach((h) => agents.connected.add(h));
+    agents.outcome = (hostId) => (hostId === g.hostIds[1] ? "hold" : "Succeeded");
+    const { deploymentId } = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    await waitFor(() => agents.runs.some((r) => r.hostId === g.hostIds[1]));
+    await orchestrator.settled();
+    const fleetUpdates = live.published.filter((p) => p.room === "fleet" && p.event === "deployment:updated");
+    expect(fleetUpdates.at(-1)?.payload).toMatchObject({ deploymentId, status: "InProgress", overview: { Succeeded: 1, InProgress: 1, Pending: 1, Failed: 0, Skipped: 0 } });
+    expect(live.published.filter((p) => p.room === `deployment:${deploymentId}` && p.event === "deployment:updated").at(-1)?.payload).toEqual(fleetUpdates.at(-1)?.payload);
   });
 
   it("refuses a result for a command of another host", async () => {

@@ -1,4 +1,5 @@
 import type { CommandSpec, EventFinished } from "../contracts/agent-protocol";
+import type { DeploymentOverview } from "../contracts/deployment";
 import { liveRooms } from "../contracts/live-updates";
 import type { TriggerEventType } from "../contracts/webhooks";
 import { decideAll } from "../engine/decide";
@@ -50,6 +51,10 @@ export type AuditedBy = { who: AuditActor; entry: AuditEntry };
 
 type Entry = { input: EngineInput; audit?: AuditedBy; done: () => void; fail: (err: unknown) => void };
 type Outcome = { before: EngineState; after: EngineState; actions: EngineAction[]; changes: SavedChanges; rollbackId: string | null; groupId: string | null };
+
+function isSameOverview(a: DeploymentOverview, b: DeploymentOverview): boolean {
+  return a.Pending === b.Pending && a.InProgress === b.InProgress && a.Succeeded === b.Succeeded && a.Failed === b.Failed && a.Skipped === b.Skipped;
+}
 
 export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
   const { store, gateway, live, now, limits } = ports;
@@ -170,10 +175,14 @@ export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
   function publishChanges({ before, after, changes }: Outcome): void {
     const d = after.deployment;
     let deploymentTrigger: TriggerEventType | null = null;
-    if (changes.deploymentChanged) {
-      const update = { deploymentId: d.id, status: d.status, overview: computeOverview(after.targets), completedAt: d.completedAt };
+    const overview = computeOverview(after.targets);
+    // A host finishing changes the counts without touching the deployment row; lists and summaries show those counts live.
+    if (changes.deploymentChanged || !isSameOverview(overview, computeOverview(before.targets))) {
+      const update = { deploymentId: d.id, status: d.status, overview, completedAt: d.completedAt };
       live.publish(liveRooms.fleet, "deployment:updated", update);
       live.publish(liveRooms.deployment(d.id), "deployment:updated", update);
+    }
+    if (changes.deploymentChanged) {
       if (before.deployment.status !== d.status) {
         const trigger: Partial<Record<string, TriggerEventType>> = { InProgress: "DeploymentStart", Succeeded: "DeploymentSuccess", Failed: "DeploymentFailure", Stopped: "DeploymentStop" };
         deploymentTrigger = trigger[d.status] ?? null;

@@ -1,7 +1,4 @@
-import { createServer, type Server as HttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
-import { Server } from "socket.io";
 import { io as connect } from "socket.io-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { generateHostCredential } from "../auth/host-credentials";
@@ -9,37 +6,25 @@ import { createApiToken } from "../auth/api-tokens";
 import { AGENT_NAMESPACE, AGENT_PROTOCOL_VERSION } from "../contracts/agent-protocol";
 import { BROWSER_NAMESPACE, liveRooms, type LiveLogLine } from "../contracts/live-updates";
 import { hosts, logLines } from "../storage/schema";
-import { seedDeploymentGroup, waitFor, wireTestOrchestrator } from "../test/deployment-fixtures";
+import { seedDeploymentGroup, waitFor } from "../test/deployment-fixtures";
 import { ScriptedAgent, TEST_FACTS } from "../test/scripted-agent";
+import { startSocketTestServer, type SocketTestServer } from "../test/socket-test-server";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
-import { attachAgentNamespace } from "./agent-namespace";
-import { createSocketAgentGateway, type AgentNamespace } from "./agent-gateway";
-import { attachBrowserNamespace } from "./browser-namespace";
 
 let deps: ReturnType<typeof createTestDeps>;
-let http: HttpServer;
-let ioServer: Server;
+let server: SocketTestServer;
 let url: string;
-let stopOrchestrator: () => void;
 const closers: (() => void)[] = [];
 
 beforeEach(async () => {
   deps = createTestDeps({ LANDLINE_AGENT_GRACE_SECONDS: "60" });
-  http = createServer();
-  ioServer = new Server(http, { serveClient: false });
-  const orchestrator = wireTestOrchestrator(deps, createSocketAgentGateway(ioServer.of(AGENT_NAMESPACE) as AgentNamespace), attachBrowserNamespace(ioServer, deps));
-  attachAgentNamespace(ioServer, deps);
-  orchestrator.boot();
-  const timer = setInterval(() => orchestrator.tick(), 1_000);
-  stopOrchestrator = () => clearInterval(timer);
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  server = await startSocketTestServer(deps);
+  url = server.url;
 });
 
 afterEach(async () => {
   for (const close of closers.splice(0)) close();
-  stopOrchestrator();
-  await new Promise<void>((resolve) => ioServer.close(() => resolve()));
+  await server.close();
   deps.cleanup();
 });
 

@@ -18,10 +18,25 @@ export function closeDatabase(db: Db): void {
   db.$client.close();
 }
 
-/** Opens (creating if needed) the SQLite file, enables WAL and foreign keys, and applies pending migrations. */
+/** SQLite's auto_vacuum value for INCREMENTAL. */
+const INCREMENTAL = 2;
+
+/**
+ * Lets freed pages go back to the disk (the WAL checkpointer runs incremental_vacuum in small steps). A new
+ * file takes the setting before its first table; a file made before it needs one full VACUUM, once.
+ */
+function useIncrementalVacuum(sqlite: Database.Database): void {
+  if (sqlite.pragma("auto_vacuum", { simple: true }) === INCREMENTAL) return;
+  sqlite.pragma("auto_vacuum = INCREMENTAL");
+  const tables = sqlite.prepare("SELECT count(*) AS n FROM sqlite_master").get() as { n: number };
+  if (tables.n > 0) sqlite.exec("VACUUM");
+}
+
+/** Opens (creating if needed) the SQLite file, enables WAL, foreign keys and incremental vacuum, and applies pending migrations. */
 export function openDatabase(file: string): Db {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
+  useIncrementalVacuum(sqlite);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type {
   DeploymentInfo,
   DeploymentLogLine,
@@ -7,14 +7,18 @@ import type {
   DeploymentSummary,
   DeploymentTargetDetail,
   DeploymentTargetInfo,
+  LifecycleErrorCode,
   LifecycleEventName,
   ListDeploymentsInput,
 } from "../contracts/deployment";
-import { finishedDeploymentStatuses } from "../contracts/deployment";
+import { finishedDeploymentStatuses, LOG_TAIL_CHARS } from "../contracts/deployment";
 import { DomainError } from "../domain-errors";
 import { computeOverview } from "../engine/deployment-state";
 import type { Db } from "./database";
 import { applications, deploymentGroups, deploymentTargets, deployments, hosts, lifecycleEvents, logLines, revisions, users } from "./schema";
+
+/** At most this many lines make a log tail, however short they are. */
+const LOG_TAIL_LINES = 400;
 
 const notFoundDeployment = (id: string) =>
   new DomainError("NOT_FOUND", `Deployment ${id} does not exist`, { field: "deploymentId", exception: "DeploymentDoesNotExistException" });
@@ -85,27 +89,60 @@ export function getDeployment(db: Db, deploymentId: string): DeploymentInfo {
   };
 }
 
-/** Newest first. The cursor is "<createTime>:<deploymentId>" of the last row of the previous page. */
+type DeploymentFilter = { applicationId?: string; deploymentGroupId?: string; status?: DeploymentSummary["status"] };
+
+/**
+ * The filters as equality sets an index can serve: a group name names a group in each application and the
+ * status may be a list, so one filter becomes several, each read in index order and merged.
+ */
+function expandFilters(db: Db, input: ListDeploymentsInput): DeploymentFilter[] {
+  let applicationIds: (string | undefined)[] = [undefined];
+  if (input.applicationName) {
+    const app = db.select({ id: applications.id }).from(applications).where(eq(applications.name, input.applicationName)).get();
+    if (!app) return [];
+    applicationIds = [app.id];
+  }
+  let scopes: DeploymentFilter[] = applicationIds.map((applicationId) => (applicationId ? { applicationId } : {}));
+  if (input.deploymentGroupName) {
+    const groups = db
+      .select({ id: deploymentGroups.id })
+      .from(deploymentGroups)
+      .where(and(eq(deploymentGroups.name, input.deploymentGroupName), applicationIds[0] ? eq(deploymentGroups.applicationId, applicationIds[0]) : undefined))
+      .all();
+    scopes = groups.map((g) => ({ deploymentGroupId: g.id }));
+  }
+  if (!input.status) return scopes;
+  const statuses = [...new Set(Array.isArray(input.status) ? input.status : [input.status])];
+  return scopes.flatMap((scope) => statuses.map((status) => ({ ...scope, status })));
+}
+
+/** Newest first, by (createTime, deploymentId). The cursor is "<createTime>:<deploymentId>" of the last row of the previous page. */
 export function listDeployments(db: Db, input: ListDeploymentsInput): { items: DeploymentSummary[]; nextCursor: string | null } {
-  const conditions: (SQL | undefined)[] = [];
-  if (input.applicationName) conditions.push(eq(applications.name, input.applicationName));
-  if (input.deploymentGroupName) conditions.push(eq(deploymentGroups.name, input.deploymentGroupName));
-  if (input.status) conditions.push(inArray(deployments.status, Array.isArray(input.status) ? input.status : [input.status]));
+  let after: SQL | undefined;
   if (input.cursor) {
     const m = /^(\d+):(.+)$/.exec(input.cursor);
     if (!m) throw new DomainError("INVALID", "cursor is not one this API returned", { field: "cursor" });
-    const at = Number(m[1]);
-    conditions.push(or(lt(deployments.createdAt, at), and(eq(deployments.createdAt, at), lt(deployments.id, m[2]))));
+    after = sql`(${deployments.createdAt}, ${deployments.id}) < (${Number(m[1])}, ${m[2]})`;
   }
-  const rows = db
-    .select(summaryColumns)
-    .from(deployments)
-    .innerJoin(applications, eq(applications.id, deployments.applicationId))
-    .innerJoin(deploymentGroups, eq(deploymentGroups.id, deployments.deploymentGroupId))
-    .where(and(...conditions))
-    .orderBy(desc(deployments.createdAt), desc(deployments.id))
-    .limit(input.limit + 1)
-    .all();
+  const pages = expandFilters(db, input).map((f) =>
+    db
+      .select(summaryColumns)
+      .from(deployments)
+      .innerJoin(applications, eq(applications.id, deployments.applicationId))
+      .innerJoin(deploymentGroups, eq(deploymentGroups.id, deployments.deploymentGroupId))
+      .where(
+        and(
+          f.applicationId ? eq(deployments.applicationId, f.applicationId) : undefined,
+          f.deploymentGroupId ? eq(deployments.deploymentGroupId, f.deploymentGroupId) : undefined,
+          f.status ? eq(deployments.status, f.status) : undefined,
+          after,
+        ),
+      )
+      .orderBy(desc(deployments.createdAt), desc(deployments.id))
+      .limit(input.limit + 1)
+      .all(),
+  );
+  const rows = pages.length === 1 ? pages[0] : pages.flat().sort((a, b) => b.createTime - a.createTime || (a.deploymentId < b.deploymentId ? 1 : a.deploymentId > b.deploymentId ? -1 : 0));
   const page = rows.slice(0, input.limit);
   const overviews = overviewsOf(
     db,
@@ -147,25 +184,48 @@ function describeTargets(db: Db, where: SQL): (DeploymentTargetInfo & { deployme
     .all();
   if (targets.length === 0) return [];
   const notable = db
-    .select({ targetId: lifecycleEvents.targetId, name: lifecycleEvents.name, status: lifecycleEvents.status })
+    .select({ targetId: lifecycleEvents.targetId, name: lifecycleEvents.name, status: lifecycleEvents.status, diagnostics: lifecycleEvents.diagnostics })
     .from(lifecycleEvents)
     .where(and(inArray(lifecycleEvents.targetId, targets.map((t) => t.targetId)), inArray(lifecycleEvents.status, ["InProgress", "Failed", "Unknown"])))
     .orderBy(asc(lifecycleEvents.position))
     .all();
   const current = new Map<string, LifecycleEventName>();
-  const failed = new Map<string, LifecycleEventName>();
+  const failed = new Map<string, { name: LifecycleEventName; errorCode: LifecycleErrorCode | null }>();
   for (const e of notable) {
     const name = e.name as LifecycleEventName;
     if (e.status === "InProgress") current.set(e.targetId, name);
-    else failed.set(e.targetId, name);
+    else failed.set(e.targetId, { name, errorCode: e.diagnostics?.errorCode ?? null });
   }
-  return targets.map((t) => ({ ...t, currentEvent: current.get(t.targetId) ?? null, failedEvent: failed.get(t.targetId) ?? null }));
+  return targets.map((t) => {
+    const f = failed.get(t.targetId);
+    return { ...t, currentEvent: current.get(t.targetId) ?? null, failedEvent: f?.name ?? null, failedErrorCode: f?.errorCode ?? null };
+  });
 }
 
 /** Every target of a deployment in scheduling order (two queries, whatever the size). */
 export function listDeploymentTargets(db: Db, deploymentId: string): DeploymentTargetInfo[] {
   requireDeploymentExists(db, deploymentId);
   return describeTargets(db, eq(deploymentTargets.deploymentId, deploymentId)).map(({ deploymentId: _d, ...t }) => t);
+}
+
+/** The newest LOG_TAIL_CHARS of an event's output, read backwards through log_target_idx. */
+/** The tail shown with a verdict ends at the last line stored when the verdict was reached (`untilSeq`). */
+function readLogTail(db: Db, targetId: string, eventName: string, untilSeq: number | null): string {
+  const newest = db
+    .select({ text: logLines.text })
+    .from(logLines)
+    .where(and(eq(logLines.targetId, targetId), eq(logLines.eventName, eventName), untilSeq === null ? undefined : lte(logLines.hostSeq, untilSeq)))
+    .orderBy(desc(logLines.id))
+    .limit(LOG_TAIL_LINES)
+    .all();
+  const lines: string[] = [];
+  let size = 0;
+  for (const { text } of newest) {
+    if (size >= LOG_TAIL_CHARS) break;
+    lines.push(text);
+    size += text.length + 1;
+  }
+  return lines.reverse().join("\n").slice(-LOG_TAIL_CHARS);
 }
 
 export function getDeploymentTarget(db: Db, targetId: string): DeploymentTargetDetail {
@@ -180,7 +240,7 @@ export function getDeploymentTarget(db: Db, targetId: string): DeploymentTargetD
       startTime: e.startedAt,
       endTime: e.completedAt,
       duration: e.startedAt !== null && e.completedAt !== null ? Math.max(e.completedAt - e.startedAt, 0) : null,
-      diagnostics: e.diagnostics ?? null,
+      diagnostics: e.diagnostics && !e.diagnostics.logTail ? { ...e.diagnostics, logTail: readLogTail(db, targetId, e.name, e.lastLogSeq) } : (e.diagnostics ?? null),
       scriptDeploymentId: e.scriptDeploymentId,
       scriptRevisionId: e.scriptRevisionId,
     })),

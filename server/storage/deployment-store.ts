@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, ne } from "drizzle-orm";
 import { DomainError } from "../domain-errors";
 import type { EngineLimits, EngineState, EngineTarget } from "../engine/deployment-state";
 import type { RollbackCandidate } from "../engine/rollback";
@@ -10,7 +10,6 @@ import { requireApplication, requireDeploymentConfig } from "./catalog-rows";
 import type { Db } from "./database";
 import { insertDeployment, newDeploymentId } from "./deployment-insert";
 import { applications, deploymentGroups, deploymentTargets, deployments, hosts, lifecycleEvents, revisions } from "./schema";
-import { finishedDeploymentStatuses } from "../contracts/deployment";
 
 type OwnerRow = Omit<CommandOwner, "commandId" | "stopRequested" | "eventName"> & { commandId: string | null; stopRequestedAt: number | null; eventName: string };
 
@@ -65,6 +64,21 @@ export function createDeploymentStore(db: Db): DeploymentStore {
   const selectCommandOwner = sqlite.prepare<[string], OwnerRow>(`${ownerSelect} WHERE e.command_id = ?`);
   const selectOpenCommands = sqlite.prepare<[string], OwnerRow>(`${ownerSelect} WHERE d.status = 'InProgress' AND t.host_id = ? AND e.status = 'InProgress'`);
   const selectUnacceptedCommands = sqlite.prepare<[], OwnerRow>(`${ownerSelect} WHERE d.status = 'InProgress' AND e.status = 'InProgress' AND e.accepted_at IS NULL`);
+  // One primary-key lookup per host of the deployment; a target's host appears once per deployment.
+  const selectHostResults = sqlite.prepare<[{ deploymentId: string; groupId: string }], { hostId: string; status: PreviousTargetResult["status"]; revisionId: string }>(
+    `SELECT r.host_id AS hostId, r.status, r.revision_id AS revisionId FROM deployment_targets t
+       JOIN host_group_results r ON r.deployment_group_id = @groupId AND r.host_id = t.host_id
+     WHERE t.deployment_id = @deploymentId AND r.deployment_id <> @deploymentId`,
+  );
+  const upsertHostResults = sqlite.prepare<[string]>(
+    `INSERT INTO host_group_results (deployment_group_id, host_id, deployment_id, revision_id, status, completed_at)
+     SELECT d.deployment_group_id, t.host_id, d.id, d.revision_id, t.status, coalesce(t.completed_at, 0)
+       FROM deployment_targets t JOIN deployments d ON d.id = t.deployment_id
+     WHERE t.deployment_id = ? AND t.status IN ('Succeeded', 'Failed', 'Unknown')
+     ON CONFLICT (deployment_group_id, host_id) DO UPDATE SET
+       deployment_id = excluded.deployment_id, revision_id = excluded.revision_id, status = excluded.status, completed_at = excluded.completed_at
+     WHERE excluded.completed_at >= host_group_results.completed_at`,
+  );
   const selectGroupOf = sqlite.prepare<[string], { g: string }>(`SELECT deployment_group_id AS g FROM deployments WHERE id = ?`);
   const toOwner = ({ stopRequestedAt, commandId, eventName, ...rest }: OwnerRow): CommandOwner => ({
     ...rest,
@@ -203,7 +217,8 @@ export function createDeploymentStore(db: Db): DeploymentStore {
         for (const e of t.events) {
           const oldEvent = oldEvents.get(e.id);
           if (!oldEvent || !changed(oldEvent, e, eventFields)) continue;
-          const diagnostics = e.diagnostics === null ? null : JSON.stringify(e.diagnostics);
+          // The tail is already stored as log lines; getDeploymentTarget reads it back from there.
+          const diagnostics = e.diagnostics === null ? null : JSON.stringify({ ...e.diagnostics, logTail: "" });
           updateEvent.run(e.status, e.commandId, e.dispatchedAt, e.acceptedAt, e.startedAt, e.completedAt, diagnostics, e.scriptDeploymentId, e.scriptRevisionId, e.lastLogSeq, e.id);
           targetChanged = true;
         }
@@ -230,6 +245,7 @@ export function createDeploymentStore(db: Db): DeploymentStore {
     recordCompletion(deploymentId, status) {
       const d = db.select().from(deployments).where(eq(deployments.id, deploymentId)).get();
       if (!d) return { rollbackTriggeringDeploymentId: null };
+      upsertHostResults.run(deploymentId);
       // A deployment cancelled before it started was never attempted.
       if (d.startedAt !== null) {
         db.update(deploymentGroups)
@@ -343,21 +359,7 @@ export function createDeploymentStore(db: Db): DeploymentStore {
           .get()?.revisionId ?? null;
       const targets = db.select({ id: deploymentTargets.id, hostId: deploymentTargets.hostId }).from(deploymentTargets).where(eq(deploymentTargets.deploymentId, deploymentId)).all();
       const previous = new Map<string, PreviousTargetResult>();
-      const history = db
-        .select({ hostId: deploymentTargets.hostId, status: deploymentTargets.status, revisionId: deployments.revisionId })
-        .from(deploymentTargets)
-        .innerJoin(deployments, eq(deployments.id, deploymentTargets.deploymentId))
-        .where(
-          and(
-            eq(deployments.deploymentGroupId, d.groupId),
-            ne(deployments.id, deploymentId),
-            inArray(deployments.status, [...finishedDeploymentStatuses]),
-            inArray(deploymentTargets.status, ["Succeeded", "Failed", "Unknown"]),
-          ),
-        )
-        .orderBy(desc(sql`coalesce(${deploymentTargets.completedAt}, 0)`))
-        .all();
-      for (const h of history) if (!previous.has(h.hostId)) previous.set(h.hostId, { status: h.status, revisionId: h.revisionId });
+      for (const r of selectHostResults.all({ deploymentId, groupId: d.groupId })) previous.set(r.hostId, { status: r.status, revisionId: r.revisionId });
       const health: Record<string, TargetHealthClass> = {};
       for (const t of targets) health[t.id] = classifyTargetHealth(previous.get(t.hostId) ?? null, currentRevisionId);
       return health;

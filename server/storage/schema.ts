@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Diagnostics } from "../contracts/deployment";
 import {
   deploymentCreators,
@@ -78,7 +78,16 @@ export const auditLog = sqliteTable(
     ip: text("ip"),
     details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
   },
-  (t) => [index("audit_at_idx").on(t.at), index("audit_resource_idx").on(t.resourceType, t.resourceId)],
+  // Newest first is (at, id): each index ends in `at` (and the implicit rowid, which is id) so every filter
+  // the audit page offers reads its page straight from one index, time range included.
+  (t) => [
+    index("audit_at_idx").on(t.at),
+    index("audit_actor_idx").on(t.actor, t.at),
+    index("audit_user_idx").on(t.userId, t.at),
+    index("audit_action_idx").on(t.action, t.at),
+    index("audit_resource_type_idx").on(t.resourceType, t.at),
+    index("audit_resource_idx").on(t.resourceType, t.resourceId, t.at),
+  ],
 );
 
 export const applications = sqliteTable("applications", {
@@ -114,7 +123,7 @@ export const deploymentGroups = sqliteTable(
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },
-  (t) => [uniqueIndex("deployment_groups_app_name_idx").on(t.applicationId, t.name)],
+  (t) => [uniqueIndex("deployment_groups_app_name_idx").on(t.applicationId, t.name), index("deployment_groups_name_idx").on(t.name)],
 );
 
 export const revisions = sqliteTable(
@@ -213,10 +222,14 @@ export const deployments = sqliteTable(
     rollbackTriggeringDeploymentId: text("rollback_triggering_deployment_id"),
     rollbackMessage: text("rollback_message"),
   },
+  // The list's order is (created_at, id), newest first; each filter has an index that ends in that order.
   (t) => [
-    index("deployments_group_idx").on(t.deploymentGroupId, t.createdAt),
-    index("deployments_app_idx").on(t.applicationId, t.createdAt),
-    index("deployments_status_idx").on(t.status),
+    index("deployments_created_idx").on(t.createdAt, t.id),
+    index("deployments_group_idx").on(t.deploymentGroupId, t.createdAt, t.id),
+    index("deployments_app_idx").on(t.applicationId, t.createdAt, t.id),
+    index("deployments_status_idx").on(t.status, t.createdAt, t.id),
+    index("deployments_group_status_idx").on(t.deploymentGroupId, t.status, t.createdAt, t.id),
+    index("deployments_app_status_idx").on(t.applicationId, t.status, t.createdAt, t.id),
   ],
 );
 
@@ -235,6 +248,24 @@ export const deploymentTargets = sqliteTable(
     lastUpdatedAt: integer("last_updated_at").notNull().default(now),
   },
   (t) => [index("targets_deployment_idx").on(t.deploymentId, t.position), index("targets_host_idx").on(t.hostId, t.status)],
+);
+
+/**
+ * How each host's newest finished target in a group ended, kept as deployments finish, so starting a
+ * deployment reads one row per host instead of the group's whole history.
+ */
+export const hostGroupResults = sqliteTable(
+  "host_group_results",
+  {
+    deploymentGroupId: text("deployment_group_id").notNull().references(() => deploymentGroups.id, { onDelete: "cascade" }),
+    hostId: text("host_id").notNull().references(() => hosts.id, { onDelete: "cascade" }),
+    deploymentId: text("deployment_id").notNull(),
+    revisionId: text("revision_id").notNull(),
+    status: text("status", { enum: targetStatuses }).notNull(),
+    /** The target's completion time, 0 when it never recorded one. */
+    completedAt: integer("completed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deploymentGroupId, t.hostId] })],
 );
 
 export const lifecycleEvents = sqliteTable(

@@ -127,6 +127,10 @@ describe("a verdict and the lines that arrive after it", () => {
     const human = await runCli(fleet.server.url, fleet.apiToken, ["deployments", "get", id]);
     expect(human).toContain("installing slowly");
     expect(human).not.toMatch(/restarted while/);
+    const [target] = await fleet.api.deployments.listTargets.query({ deploymentId: id });
+    const detail = await fleet.api.deployments.getTarget.query({ targetId: target.targetId });
+    const shown = detail.lifecycleEvents.find((e) => e.lifecycleEventName === "BeforeInstall")!.diagnostics!;
+    expect(shown.logTail).toMatch(/installing slowly$/);
     await deploysNormally("after the late lines");
   }, 120_000);
 });

@@ -7,6 +7,9 @@ import { createDeploymentCommands } from "../orchestrator/deployment-commands";
 import { createOrchestrator, type Orchestrator } from "../orchestrator/orchestrator";
 import type { AgentGateway } from "../orchestrator/ports";
 import type { LivePublisher } from "../orchestrator/ports";
+import type { DbWriter } from "../storage/database";
+import type { DeploymentStatus } from "../contracts/deployment";
+import { insertDeployment, newDeploymentId } from "../storage/deployment-insert";
 import { createDeploymentStore } from "../storage/deployment-store";
 import { applications, deploymentGroups } from "../storage/schema";
 import { insertTestHost, insertTestRevision } from "./catalog-fixtures";
@@ -44,6 +47,33 @@ export function seedDeploymentGroup(
   const hostIds = Array.from({ length: options.hosts ?? 3 }, (_, i) => insertTestHost(deps, `web-${i + 1}-${applicationId.slice(0, 4)}`, [{ key: "env", value: "prod" }], { online: options.online ?? true }).hostId);
   const revisionIds = [insertTestRevision(deps, applicationId).revisionId, insertTestRevision(deps, applicationId).revisionId];
   return { applicationId, applicationName, deploymentGroupName: "prod", deploymentGroupId, hostIds, revisionIds };
+}
+
+/** Writes a deployment of `g`'s first revision to its first host straight into the database, as history; returns its id. */
+export function insertHistoricDeployment(db: DbWriter, g: SeededGroup, status: DeploymentStatus, createdAt: number): string {
+  const id = newDeploymentId();
+  insertDeployment(
+    db,
+    {
+      id,
+      applicationId: g.applicationId,
+      deploymentGroupId: g.deploymentGroupId,
+      revisionId: g.revisionIds[0],
+      status,
+      creator: "user",
+      createdBy: null,
+      description: null,
+      deploymentConfigName: "CodeDeployDefault.OneAtATime",
+      minimumHealthyHosts: { type: "HOST_COUNT", value: 0 },
+      fileExistsBehavior: "DISALLOW",
+      ignoreApplicationStopFailures: false,
+      autoRollback: { enabled: false, events: [] },
+      startAt: null,
+      createdAt,
+    },
+    [{ hostId: g.hostIds[0], hostName: "web-1" }],
+  );
+  return id;
 }
 
 export type AgentOutcome = "Succeeded" | "Failed" | "hold";

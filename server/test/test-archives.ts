@@ -119,3 +119,21 @@ export function validBundleEntries(prefix = ""): TestEntry[] {
     { name: `${prefix}scripts/start.sh`, body: "#!/bin/sh\necho started\n" },
   ];
 }
+
+const CENTRAL_DIRECTORY_HEADER = 0x02014b50;
+/** "Version made by" 2.0 on MS-DOS (host 0): readers that trust it would ignore the Unix mode bits. */
+const MADE_BY_MSDOS = 20;
+
+/** The same zip, with every central-directory header claiming to be made by MS-DOS; the Unix mode bits stay. */
+export function claimMadeByMsDos(zip: Buffer): Buffer {
+  const out = Buffer.from(zip);
+  for (let at = out.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at !== -1; at = out.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at + 4)) {
+    if (out.readUInt32LE(at) === CENTRAL_DIRECTORY_HEADER) out.writeUInt16LE(MADE_BY_MSDOS, at + 4);
+  }
+  return out;
+}
+
+/** A bundle whose entry `name` is `inflatedBytes` of zeros: deflate packs those about 1000:1, like a decompression bomb. */
+export async function bombBundle(type: BundleType, name: string, inflatedBytes: number): Promise<Buffer> {
+  return archiveOf(type, [...validBundleEntries(), { name, body: Buffer.alloc(inflatedBytes) }]);
+}

@@ -20,7 +20,7 @@ export function GettingStarted({ apps, hosts }: { apps: ApplicationInfo[]; hosts
       <h2 id="getting-started" className="text-sm font-semibold">
         Get started
       </h2>
-      <ol className="mt-3 grid gap-2 sm:grid-cols-2 lg:grid-cols-5">
+      <ol className="mt-3 grid grid-cols-[minmax(0,1fr)] gap-2 sm:grid-cols-2 lg:grid-cols-5">
         {steps.map((s, i) => (
           <li key={s.label}>
             <Link href={s.href} className="flex h-full gap-2 rounded-md border border-border bg-surface p-3 hover:border-border-strong">

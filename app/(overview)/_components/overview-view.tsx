@@ -9,6 +9,7 @@ import { useTRPC } from "../../_lib/trpc";
 import { useLiveHosts } from "../../_lib/use-live-hosts";
 import { paths } from "../../_lib/paths";
 import { AttentionPanel } from "./attention-panel";
+import { FleetMatrix } from "./fleet-matrix";
 import { GettingStarted } from "./getting-started";
 import { StatTiles } from "./stat-tiles";
 
@@ -23,11 +24,12 @@ export function OverviewView() {
       <PageHeader title="Overview" description="What is deploying now, what just finished and what needs a look." />
       {fresh && apps.data && hosts.data ? <GettingStarted apps={apps.data} hosts={hosts.data} /> : null}
       <StatTiles />
-      <div className="mt-6 grid gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
+      <div className="mt-6 grid grid-cols-[minmax(0,1fr)] gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="space-y-6">
           <Section title="In progress">
             <DeploymentList status={[...activeDeploymentStatuses]} showApplication pageSize={10} emptyTitle="Nothing is deploying right now" />
           </Section>
+          <FleetMatrix />
           <Section
             title="Recent deployments"
             actions={

@@ -40,7 +40,7 @@ export function AuditLogView() {
   return (
     <>
       <PageHeader title="Audit log" description="Every change and sign-in, who made it and from where. Secrets are never recorded." />
-      <div className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-5">
+      <div className="mb-4 grid grid-cols-[minmax(0,1fr)] gap-3 sm:grid-cols-2 lg:grid-cols-5">
         <TextField label="Actor" value={actor} onChange={(e) => setActor(e.target.value)} placeholder="email or part of it" />
         <TextField label="Action" value={action} onChange={(e) => setAction(e.target.value)} placeholder="deployments.create" />
         <TextField label="Resource type" value={resourceType} onChange={(e) => setResourceType(e.target.value)} placeholder="deployment" />

@@ -1,5 +1,6 @@
 import { deploymentGroupCommands } from "../../catalog/catalog-commands";
 import { getDeploymentGroup, listDeploymentGroups } from "../../catalog/deployment-groups";
+import { describeFleetMatrix, listGroupHosts } from "../../catalog/deployed-revisions";
 import { previewHostsForTagSet } from "../../catalog/hosts";
 import {
   applicationRefSchema,
@@ -14,6 +15,10 @@ export const deploymentGroupsRouter = router({
   list: viewerProcedure.input(applicationRefSchema).query(({ ctx, input }) => listDeploymentGroups(ctx.db, input)),
 
   get: viewerProcedure.input(deploymentGroupRefSchema).query(({ ctx, input }) => getDeploymentGroup(ctx.db, input)),
+
+  hosts: viewerProcedure.input(deploymentGroupRefSchema).query(({ ctx, input }) => listGroupHosts(ctx.db, input)),
+
+  matrix: viewerProcedure.query(({ ctx }) => describeFleetMatrix(ctx.db)),
 
   create: deployerProcedure.input(createDeploymentGroupInputSchema).mutation(({ ctx, input }) => deploymentGroupCommands.create(ctx, ctx, input)),
   update: deployerProcedure.input(updateDeploymentGroupInputSchema).mutation(({ ctx, input }) => deploymentGroupCommands.update(ctx, ctx, input)),

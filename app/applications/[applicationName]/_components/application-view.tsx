@@ -2,9 +2,9 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { ButtonLink } from "../../../_components/button";
+import { Button, ButtonLink } from "../../../_components/button";
 import { DeploymentList } from "../../../_components/deployment-list";
-import { PlusIcon, RocketIcon } from "../../../_components/icons";
+import { PlusIcon, RocketIcon, UploadIcon } from "../../../_components/icons";
 import { PageHeader, Section } from "../../../_components/page-header";
 import { ErrorState, LoadingRows } from "../../../_components/states";
 import { Tabs } from "../../../_components/tabs";
@@ -22,10 +22,16 @@ export function ApplicationView({ applicationName }: { applicationName: string }
   const trpc = useTRPC();
   const canEdit = useCan("deployer");
   const app = useQuery(trpc.applications.get.queryOptions({ applicationName }));
-  const [tab, setTab] = useState<Tab>("groups");
+  const [chosenTab, setTab] = useState<Tab | null>(null);
   useEffect(() => {
-    const fromHash = window.location.hash.slice(1) as Tab;
-    if (tabKeys.includes(fromHash)) setTab(fromHash);
+    const follow = () => {
+      const fromHash = window.location.hash.slice(1) as Tab;
+      if (tabKeys.includes(fromHash)) setTab(fromHash);
+    };
+    follow();
+    // Links and the back button may change only the hash; the tab follows them.
+    window.addEventListener("hashchange", follow);
+    return () => window.removeEventListener("hashchange", follow);
   }, []);
   const changeTab = (t: Tab) => {
     setTab(t);
@@ -42,6 +48,9 @@ export function ApplicationView({ applicationName }: { applicationName: string }
       </>
     );
   const a = app.data;
+  // A new application needs a revision first, then a group, then a deployment: the next step is the primary action.
+  const next = a.revisionCount === 0 ? "upload" : a.deploymentGroupCount === 0 ? "group" : "deploy";
+  const tab = chosenTab ?? (next === "upload" ? "revisions" : "groups");
   return (
     <>
       <PageHeader
@@ -51,12 +60,17 @@ export function ApplicationView({ applicationName }: { applicationName: string }
         actions={
           canEdit ? (
             <>
-              <ButtonLink href={paths.newGroup(a.applicationName)} icon={<PlusIcon size={14} />}>
+              <Button variant={next === "upload" ? "primary" : "secondary"} icon={<UploadIcon size={14} />} onClick={() => changeTab("revisions")}>
+                Upload revision
+              </Button>
+              <ButtonLink variant={next === "group" ? "primary" : "secondary"} href={paths.newGroup(a.applicationName)} icon={<PlusIcon size={14} />}>
                 New deployment group
               </ButtonLink>
-              <ButtonLink variant="primary" href={paths.deploy(a.applicationName)} icon={<RocketIcon size={14} />}>
-                Deploy
-              </ButtonLink>
+              {next === "deploy" ? (
+                <ButtonLink variant="primary" href={paths.deploy(a.applicationName)} icon={<RocketIcon size={14} />}>
+                  Deploy
+                </ButtonLink>
+              ) : null}
             </>
           ) : null
         }

@@ -35,7 +35,7 @@ export function GroupCards({ applicationName }: { applicationName: string }) {
       </EmptyState>
     );
   return (
-    <ul className="grid gap-3 md:grid-cols-2 xl:grid-cols-3">
+    <ul className="grid grid-cols-[minmax(0,1fr)] gap-3 md:grid-cols-2 xl:grid-cols-3">
       {groups.data.map((g) => (
         <li key={g.deploymentGroupId} className="flex flex-col rounded-lg border border-border bg-surface p-4 transition-colors hover:border-border-strong">
           <div className="flex items-start justify-between gap-2">

@@ -51,6 +51,7 @@ export function RevisionUpload({ applicationName, onUploaded }: { applicationNam
 
   return (
     <div className="space-y-3">
+      <TextField label="Description (optional)" value={description} onChange={(e) => setDescription(e.target.value)} placeholder="v1.4.2 – fixes the login redirect" hint="Write it first: the upload starts as soon as you choose a file." disabled={state.phase === "uploading"} />
       <div
         onDragOver={(e) => {
           e.preventDefault();
@@ -82,7 +83,6 @@ export function RevisionUpload({ applicationName, onUploaded }: { applicationNam
           }}
         />
       </div>
-      <TextField label="Description (optional)" value={description} onChange={(e) => setDescription(e.target.value)} placeholder="v1.4.2 – fixes the login redirect" disabled={state.phase === "uploading"} />
       {state.phase === "uploading" ? (
         <div className="space-y-2 rounded-md border border-border p-3">
           <UploadProgress fraction={state.fraction} label={`Uploading ${state.file.name} (${formatBytes(state.file.size)})`} />
@@ -113,7 +113,8 @@ function UploadErrors({ fileName, message, errors }: { fileName: string; message
       <p className="flex items-center gap-2 text-sm font-medium text-fail">
         <AlertIcon size={14} /> {fileName} was not accepted
       </p>
-      <p className="mt-1 text-sm text-fg">{message}</p>
+      {/* The server's message repeats the first problem; the list below says each once. */}
+      <p className="mt-1 text-sm text-fg">{errors.length === 0 ? message : errors.length === 1 ? "Fix this problem and upload it again:" : `Fix these ${errors.length} problems and upload it again:`}</p>
       {errors.length > 0 ? (
         <ul className="mt-2 space-y-1.5" aria-label="Problems in the bundle">
           {errors.map((e, i) => (

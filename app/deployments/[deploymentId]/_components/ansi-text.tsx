@@ -35,7 +35,8 @@ function colour(value: string | null, truecolor: string | null, kind: "fg" | "bg
 
 const decorationClass: Record<string, string> = {
   bold: "font-bold",
-  dim: "opacity-60",
+  // Faint (SGR 2) text still has to keep 4.5:1 against the log background.
+  dim: "opacity-75",
   italic: "italic",
   underline: "underline",
   strikethrough: "line-through",

@@ -18,10 +18,10 @@ const counters: { key: keyof DeploymentOverview; label: string; status: string }
   { key: "Skipped", label: "Skipped", status: "Skipped" },
 ];
 
-export function DeploymentSummary({ d }: { d: DeploymentInfo & { storageProblem?: StorageProblem | null } }) {
+export function DeploymentSummary({ d, overview }: { d: DeploymentInfo & { storageProblem?: StorageProblem | null }; overview: DeploymentOverview }) {
   const running = d.status === "InProgress" || d.status === "Queued" || d.status === "Created";
   const now = useNow(1000, running);
-  const o = d.deploymentOverview;
+  const o = overview;
   const total = overviewTotal(o);
   const done = o.Succeeded + o.Failed + o.Skipped;
   return (
@@ -66,7 +66,7 @@ export function DeploymentSummary({ d }: { d: DeploymentInfo & { storageProblem?
       ) : null}
       <div className="rounded-lg border border-border bg-surface p-4">
         <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2 text-sm">
-          <span>
+          <span data-testid="hosts-done">
             <span className="font-semibold tabular-nums">{done}</span> <span className="text-muted">of {total} host{total === 1 ? "" : "s"} done</span>
           </span>
           <span className="text-xs text-muted">

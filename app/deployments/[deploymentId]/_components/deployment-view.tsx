@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import type { DeploymentInfo, DeploymentTargetInfo } from "@/server/contracts/deployment";
+import type { DeploymentInfo, DeploymentOverview, DeploymentTargetInfo } from "@/server/contracts/deployment";
 import { ServerIcon } from "../../../_components/icons";
 import { PageHeader } from "../../../_components/page-header";
 import { StatusBadge } from "../../../_components/status-badge";
@@ -21,6 +21,13 @@ const ROLLBACK_LINK_WAIT_MS = 60_000;
 function awaitsRollbackLink(d: DeploymentInfo | undefined): boolean {
   if (!d || !d.autoRollback.enabled || d.rollbackInfo || !d.completeTime) return false;
   return (d.status === "Failed" || d.status === "Stopped") && Date.now() - d.completeTime < ROLLBACK_LINK_WAIT_MS;
+}
+
+/** The counts the host list shows, so the summary and the list beside it always agree while target updates stream in. */
+function countTargets(targets: readonly DeploymentTargetInfo[]): DeploymentOverview {
+  const overview: DeploymentOverview = { Pending: 0, InProgress: 0, Succeeded: 0, Failed: 0, Skipped: 0 };
+  for (const t of targets) overview[t.status === "Unknown" ? "Failed" : t.status]++;
+  return overview;
 }
 
 /** The host to open first: one that failed, else one running, else the first. */
@@ -72,7 +79,7 @@ export function DeploymentView({ deploymentId }: { deploymentId: string }) {
         description={d.description ?? undefined}
         actions={<DeploymentActions d={d} />}
       />
-      <DeploymentSummary d={d} />
+      <DeploymentSummary d={d} overview={targets.data && targets.data.length > 0 ? countTargets(targets.data) : d.deploymentOverview} />
       <div className="mt-6">
         {targets.isPending ? (
           <LoadingRows rows={5} />
@@ -83,11 +90,11 @@ export function DeploymentView({ deploymentId }: { deploymentId: string }) {
             {d.status === "Scheduled" ? "The group's tag filters are evaluated at the start time." : "The group's tag filters matched no registered host."}
           </EmptyState>
         ) : (
-          <div className="grid gap-4 lg:grid-cols-[18rem_minmax(0,1fr)]">
+          <div className="grid grid-cols-[minmax(0,1fr)] gap-4 lg:grid-cols-[18rem_minmax(0,1fr)]">
             <div className="flex h-72 flex-col lg:sticky lg:top-16 lg:h-[calc(100vh-5.5rem)]">
-              <TargetList targets={targets.data} selectedId={selected} onSelect={select} />
+              <TargetList targets={targets.data} deploymentStatus={d.status} selectedId={selected} onSelect={select} />
             </div>
-            {selected ? <TargetDetail key={selected} deploymentId={deploymentId} targetId={selected} revisionId={d.revision.revisionId} /> : null}
+            {selected ? <TargetDetail key={selected} deploymentId={deploymentId} deploymentStatus={d.status} targetId={selected} revisionId={d.revision.revisionId} /> : null}
           </div>
         )}
       </div>

@@ -12,7 +12,7 @@ export function LifecycleTimeline({ events, deploymentId, revisionId, selected, 
   const running = events.some((e) => e.status === "InProgress");
   const now = useNow(1000, running);
   return (
-    <ol className="grid gap-1 sm:grid-cols-2 xl:grid-cols-4" aria-label="Lifecycle events">
+    <ol className="grid grid-cols-[minmax(0,1fr)] gap-1 sm:grid-cols-2 xl:grid-cols-4" aria-label="Lifecycle events">
       {events.map((e) => {
         const isSelected = selected === e.lifecycleEventName;
         const otherRevision = e.scriptRevisionId && e.scriptRevisionId !== revisionId;
@@ -46,7 +46,7 @@ export function LifecycleTimeline({ events, deploymentId, revisionId, selected, 
               </span>
             </button>
             {otherRevision && e.scriptDeploymentId && e.scriptDeploymentId !== deploymentId ? (
-              <Link href={paths.deployment(e.scriptDeploymentId)} className="ml-8 text-[11px] text-muted hover:underline">
+              <Link href={paths.deployment(e.scriptDeploymentId)} title={`installed by ${e.scriptDeploymentId}`} className="block truncate pl-8 text-[11px] text-muted hover:underline">
                 installed by {e.scriptDeploymentId}
               </Link>
             ) : null}

@@ -193,7 +193,8 @@ export function LogViewer({ deploymentId, targetId, hostName, eventFilter, onEve
                     {item.index + 1}
                   </span>
                   {timestamps ? <span className="shrink-0 select-none pr-2 text-faint">{formatTime(l.at)}</span> : null}
-                  {!eventFilter ? <span className="w-[8.5rem] shrink-0 select-none truncate pr-2 text-faint">{l.eventName}</span> : null}
+                  {/* On a phone the event column would take 40% of the width; the event picker above names the event instead. */}
+                  {!eventFilter ? <span className="hidden w-[8.5rem] shrink-0 select-none truncate pr-2 text-faint sm:inline">{l.eventName}</span> : null}
                   <span className={l.stream === "system" ? "italic text-muted" : ""}>
                     <AnsiText text={l.text} />
                   </span>

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import type { DeploymentStatus } from "@/server/contracts/deployment";
 import { OnlineBadge, StatusBadge } from "../../../_components/status-badge";
 import { ErrorState, Skeleton } from "../../../_components/states";
 import { durationBetween, formatDateTime } from "../../../_lib/format";
@@ -12,8 +13,9 @@ import { useNow } from "../../../_lib/use-now";
 import { FailureDiagnostics } from "./failure-diagnostics";
 import { LifecycleTimeline } from "./lifecycle-timeline";
 import { LogViewer } from "./log-viewer";
+import { describeTargetState } from "./target-state";
 
-export function TargetDetail({ deploymentId, targetId, revisionId }: { deploymentId: string; targetId: string; revisionId: string }) {
+export function TargetDetail({ deploymentId, deploymentStatus, targetId, revisionId }: { deploymentId: string; deploymentStatus: DeploymentStatus; targetId: string; revisionId: string }) {
   const trpc = useTRPC();
   const target = useQuery(trpc.deployments.getTarget.queryOptions({ targetId }));
   const [eventFilter, setEventFilter] = useState("");
@@ -23,7 +25,8 @@ export function TargetDetail({ deploymentId, targetId, revisionId }: { deploymen
   const now = useNow(1000, t?.status === "InProgress");
 
   if (target.isError) return <ErrorState error={target.error} onRetry={() => target.refetch()} title="Could not load this host's progress" />;
-  const failed = t?.lifecycleEvents.filter((e) => (e.status === "Failed" || e.status === "Unknown") && e.diagnostics) ?? [];
+  const state = t ? describeTargetState(t, deploymentStatus) : null;
+  const failed = state?.shown === "Stopped" ? [] : (t?.lifecycleEvents.filter((e) => (e.status === "Failed" || e.status === "Unknown") && e.diagnostics) ?? []);
 
   return (
     <div className="flex min-w-0 flex-col gap-3" data-testid="target-detail">
@@ -38,7 +41,7 @@ export function TargetDetail({ deploymentId, targetId, revisionId }: { deploymen
               <Skeleton className="h-4 w-32" />
             )}
           </h2>
-          {t ? <StatusBadge status={t.status} /> : null}
+          {state ? <StatusBadge status={state.shown} /> : null}
           {t ? <OnlineBadge online={t.online} /> : null}
         </div>
         {t?.startTime ? (
@@ -51,6 +54,11 @@ export function TargetDetail({ deploymentId, targetId, revisionId }: { deploymen
       </div>
       {t && !t.online && t.status === "InProgress" ? (
         <p className="rounded-md border border-warn/40 bg-warn/10 px-3 py-2 text-xs text-warn">The agent on this host is disconnected; the event fails if it does not come back within the grace period.</p>
+      ) : null}
+      {state?.reason ? (
+        <p className="rounded-md border border-border bg-surface-2/60 px-3 py-2 text-xs text-fg" data-testid="target-reason">
+          {state.reason}
+        </p>
       ) : null}
       {failed.map((e) => (
         <FailureDiagnostics key={e.lifecycleEventName} event={e} />

@@ -2,14 +2,25 @@
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import type { DeploymentTargetInfo, TargetStatus } from "@/server/contracts/deployment";
+import type { DeploymentStatus, DeploymentTargetInfo, TargetStatus } from "@/server/contracts/deployment";
 import { StatusIcon, statusLabel } from "../../../_components/status-badge";
+import { describeTargetState } from "./target-state";
 
 const ROW = 44;
 type Filter = "all" | TargetStatus;
 
 /** Every host of the deployment in one virtualized list; arrow keys move the selection. */
-export function TargetList({ targets, selectedId, onSelect }: { targets: DeploymentTargetInfo[]; selectedId: string | null; onSelect: (id: string) => void }) {
+export function TargetList({
+  targets,
+  deploymentStatus,
+  selectedId,
+  onSelect,
+}: {
+  targets: DeploymentTargetInfo[];
+  deploymentStatus: DeploymentStatus;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+}) {
   const [filter, setFilter] = useState<Filter>("all");
   const [search, setSearch] = useState("");
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -51,7 +62,7 @@ export function TargetList({ targets, selectedId, onSelect }: { targets: Deploym
         <input
           type="search"
           aria-label="Find a host"
-          placeholder={`Find among ${targets.length.toLocaleString()} hosts`}
+          placeholder={targets.length === 1 ? "Find a host" : `Find among ${targets.length.toLocaleString()} hosts`}
           value={search}
           onChange={(e) => setSearch(e.target.value)}
           className="h-7 w-full rounded-md border border-border-strong bg-surface px-2 text-xs"
@@ -89,7 +100,8 @@ export function TargetList({ targets, selectedId, onSelect }: { targets: Deploym
             {virtualizer.getVirtualItems().map((item) => {
               const t = shown[item.index];
               const selected = t.targetId === selectedId;
-              const detail = t.failedEvent ? `failed in ${t.failedEvent}` : t.currentEvent ? t.currentEvent : statusLabel(t.status);
+              const state = describeTargetState(t, deploymentStatus);
+              const failed = state.shown === "Failed" || state.shown === "Unknown";
               return (
                 <div
                   key={t.targetId}
@@ -100,13 +112,10 @@ export function TargetList({ targets, selectedId, onSelect }: { targets: Deploym
                   className={`absolute left-0 flex w-full cursor-pointer items-center gap-2.5 border-l-2 px-3 ${selected ? "border-accent bg-accent/8" : "border-transparent hover:bg-surface-2/70"}`}
                   style={{ top: item.start, height: ROW }}
                 >
-                  <StatusIcon status={t.status} />
+                  <StatusIcon status={state.shown} />
                   <span className="min-w-0 flex-1">
                     <span className="block truncate font-mono text-xs font-medium">{t.hostName}</span>
-                    <span className={`block truncate text-[11px] ${t.failedEvent ? "text-fail" : "text-muted"}`}>
-                      {statusLabel(t.status)}
-                      {detail !== statusLabel(t.status) ? ` · ${detail}` : ""}
-                    </span>
+                    <span className={`block truncate text-[11px] ${failed ? "text-fail" : "text-muted"}`}>{state.detail}</span>
                   </span>
                   {!t.online ? <span className="shrink-0 rounded border border-idle/40 px-1 text-[10px] text-idle">offline</span> : null}
                 </div>

@@ -22,6 +22,7 @@ function patchTarget(t: DeploymentTargetInfo, u: TargetUpdate): DeploymentTarget
     status: u.status,
     currentEvent: (current?.name as LifecycleEventName | undefined) ?? null,
     failedEvent: (failed?.name as LifecycleEventName | undefined) ?? null,
+    failedErrorCode: failed?.diagnostics?.errorCode ?? null,
     startTime: t.startTime ?? first?.startedAt ?? null,
     endTime: done ? (t.endTime ?? last?.completedAt ?? null) : null,
   };

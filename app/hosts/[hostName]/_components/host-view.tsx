@@ -18,6 +18,7 @@ import { useCan } from "../../../_lib/session";
 import { useTRPC } from "../../../_lib/trpc";
 import { useLiveHosts } from "../../../_lib/use-live-hosts";
 import { ConnectionChurnWarning } from "../../_components/connection-churn-warning";
+import { HostDeployments } from "./host-deployments";
 import { HostTagsEditor } from "./host-tags-editor";
 
 export function HostView({ hostName }: { hostName: string }) {
@@ -68,7 +69,7 @@ export function HostView({ hostName }: { hostName: string }) {
         }
       />
       {h.connectionChurn && !deregistered ? <ConnectionChurnWarning churn={h.connectionChurn} /> : null}
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-2">
         <Section
           title="Tags"
           actions={
@@ -91,6 +92,7 @@ export function HostView({ hostName }: { hostName: string }) {
             <p className="text-sm text-muted">Not part of a running deployment.</p>
           )}
         </Section>
+        <HostDeployments hostName={h.hostName} />
         <Section title="Facts" className="lg:col-span-2">
           {f ? (
             <Facts
@@ -102,7 +104,7 @@ export function HostView({ hostName }: { hostName: string }) {
                 { label: "Free disk", value: formatBytes(f.freeDiskBytes) },
                 { label: "Agent root", value: <span className="font-mono text-xs">{f.rootDir}</span> },
                 { label: "Enrolled", value: formatDateTime(h.enrolledAt) },
-                { label: "Last seen", value: <RelativeTime at={h.lastSeenAt} /> },
+                { label: "Last seen", value: h.status === "Online" ? "Now (connected)" : <RelativeTime at={h.lastSeenAt} /> },
               ]}
             />
           ) : (

@@ -18,7 +18,8 @@ export function CreateApiTokenDialog({ open, onClose }: { open: boolean; onClose
   const queryClient = useQueryClient();
   const me = useCurrentUser();
   const [name, setName] = useState("");
-  const [role, setRole] = useState<Role>(me.role);
+  // Least privilege: deployer is the least role that can upload and deploy, which is what most tokens are for.
+  const [role, setRole] = useState<Role>(hasRole(me.role, "deployer") ? "deployer" : me.role);
   const [days, setDays] = useState("90");
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const create = useMutation(

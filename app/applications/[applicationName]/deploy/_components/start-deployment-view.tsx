@@ -52,6 +52,8 @@ export function StartDeploymentView({ applicationName, initialGroup, initialRevi
   );
   const fields = fieldErrorsOf(create.error);
   const group = groups.data?.find((g) => g.deploymentGroupName === groupName);
+  const reach = useQuery({ ...trpc.deploymentGroups.previewHosts.queryOptions({ onPremisesTagSet: group?.onPremisesTagSet ?? [] }), enabled: confirming && !!group?.onPremisesTagSet.length });
+  const offline = reach.data?.filter((h) => h.status !== "Online") ?? [];
   const revision = revisions.data?.items.find((r) => r.revisionId === revisionId);
   const startTime = when === "later" ? new Date(startAt).getTime() : undefined;
   const crumbs = [{ label: "Applications", href: paths.applications }, { label: applicationName, href: paths.application(applicationName) }, { label: "Deploy" }];
@@ -93,7 +95,7 @@ export function StartDeploymentView({ applicationName, initialGroup, initialRevi
   return (
     <>
       <PageHeader title="Start a deployment" crumbs={crumbs} description={`Deploy a revision of ${applicationName} to one of its deployment groups.`} />
-      <form onSubmit={submit} className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
+      <form onSubmit={submit} className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
         <div className="space-y-6">
           <Section title="What and where">
             <div className="grid gap-4 sm:grid-cols-2">
@@ -164,6 +166,12 @@ export function StartDeploymentView({ applicationName, initialGroup, initialRevi
           {group?.matchingHostCount === 1 ? "" : "s"} match now)
           {when === "later" && startTime ? <>, starting {formatDateTime(startTime)}</> : null}, using {options.deploymentConfigName || group?.deploymentConfigName}.
         </p>
+        {offline.length > 0 ? (
+          <p role="alert" className="mt-3 rounded-md border border-warn/40 bg-warn/10 px-3 py-2 text-xs text-fg" data-testid="offline-warning">
+            {offline.length === 1 ? "1 host is offline" : `${offline.length} hosts are offline`}: <span className="font-mono">{offline.slice(0, 5).map((h) => h.hostName).join(", ")}</span>
+            {offline.length > 5 ? ` and ${offline.length - 5} more` : ""}. When its turn comes, each fails unless its agent connects within the agent grace period (60 s unless the server sets LANDLINE_AGENT_GRACE_SECONDS), which counts against the minimum healthy hosts.
+          </p>
+        ) : null}
       </ConfirmDialog>
     </>
   );

@@ -71,7 +71,7 @@ export function GroupForm({ applicationName, initial, onSaved, onCancel }: { app
   };
 
   return (
-    <form onSubmit={submit} className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
+    <form onSubmit={submit} className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
       <div className="space-y-6">
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField label="Deployment group name" required value={name} onChange={(e) => setName(e.target.value)} error={errors.deploymentGroupName} placeholder="production" autoFocus={!initial} />

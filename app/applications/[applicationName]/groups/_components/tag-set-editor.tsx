@@ -44,7 +44,7 @@ export function TagSetEditor({ value, onChange, errors = {}, fieldPrefix = "onPr
               <span className="text-xs font-medium text-muted">
                 Tag group {gi + 1} <span className="font-normal text-faint">· matches any of these</span>
               </span>
-              <Button variant="ghost" size="sm" onClick={() => removeGroup(gi)} aria-label={`Remove tag group ${gi + 1}`}>
+              <Button variant="ghost" size="sm" onClick={() => removeGroup(gi)} aria-label={`Remove group ${gi + 1}`}>
                 Remove group
               </Button>
             </div>

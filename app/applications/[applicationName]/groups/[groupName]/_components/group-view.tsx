@@ -18,6 +18,7 @@ import { useCan } from "../../../../../_lib/session";
 import { useTRPC } from "../../../../../_lib/trpc";
 import { fileExistsHelp, GroupForm } from "../../_components/group-form";
 import { describeTagSet, draftFromTagSet } from "../../_components/tag-set-draft";
+import { GroupHosts } from "./group-hosts";
 import { GroupWebhooks } from "./group-webhooks";
 
 export function GroupView({ applicationName, groupName }: { applicationName: string; groupName: string }) {
@@ -88,7 +89,7 @@ export function GroupView({ applicationName, groupName }: { applicationName: str
           }}
         />
       ) : (
-        <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
+        <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
           <div className="space-y-6">
             <Section title="Settings">
               <Facts
@@ -124,6 +125,7 @@ export function GroupView({ applicationName, groupName }: { applicationName: str
                 <p className="font-mono text-sm">{describeTagSet(draftFromTagSet(g.onPremisesTagSet))}</p>
               </div>
             </Section>
+            <GroupHosts applicationName={applicationName} deploymentGroupName={g.deploymentGroupName} />
             {canEdit ? <GroupWebhooks applicationName={applicationName} deploymentGroupName={g.deploymentGroupName} /> : null}
             <Section title="Deployments">
               <DeploymentList applicationName={applicationName} deploymentGroupName={g.deploymentGroupName} showGroup={false} />
