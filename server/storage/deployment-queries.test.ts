@@ -35,7 +35,8 @@ describe("a failed lifecycle event's log tail", () => {
     insertLine.run(deploymentId, target.targetId, "Install", hostId, 500, "an earlier event's line");
     const logTail = lines.join("\n").slice(-LOG_TAIL_CHARS);
     const result = agents.result(run.spec.commandId, "Failed");
-    await agents.orchestrator!.recordEventFinished(hostId, { ...result, diagnostics: { ...result.diagnostics, logTail } });
+    deps.db.$client.prepare("UPDATE hosts SET last_log_seq = ? WHERE id = ?").run(lines.length, hostId);
+    await agents.orchestrator!.recordEventFinished(hostId, { ...result, lastLogSeq: lines.length, diagnostics: { ...result.diagnostics, logTail } });
     await waitFor(() => (deps.db.$client.prepare("SELECT status FROM deployments WHERE id = ?").get(deploymentId) as { status: string }).status === "Failed", 10_000);
 
     const stored = deps.db.$client.prepare("SELECT diagnostics FROM lifecycle_events WHERE target_id = ? AND name = 'AfterInstall'").get(target.targetId) as { diagnostics: string };
