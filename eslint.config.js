@@ -26,7 +26,11 @@ export default tseslint.config(
   layer("server/contracts", /^\.\.\/|^node:/, "contracts are isomorphic words: no other server folder, no node: modules"),
   layer("server/engine", /^\.\.\/(?!contracts\/)/, "the engine decides from contracts alone"),
   layer("server/orchestrator", /^\.\.\/(?!contracts\/|engine\/|domain-errors$)/, "the orchestrator reaches adapters only through its ports (ports.ts)"),
-  layer("server/storage", /^\.\.\/(?!contracts\/|engine\/|orchestrator\/ports$|domain-errors$)/, "storage implements the orchestrator's ports and imports no adapter"),
+  layer(
+    "server/storage",
+    /^\.\.\/(?!contracts\/|engine\/|orchestrator\/ports$|domain-errors$)/,
+    "storage implements the orchestrator's ports and imports no adapter",
+  ),
   {
     files: ["app/**/*.{ts,tsx}"],
     ignores: ["**/*.test.ts"],

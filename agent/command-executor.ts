@@ -266,7 +266,10 @@ export class CommandExecutor {
       outcome = { ...outcome, status: "Failed", errorCode: "Cancelled", message: `Cancelled: ${running.cancelReason}` };
     }
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-    const summary = outcome.status === "Failed" ? `${spec.lifecycleEvent} failed after ${seconds} s: ${outcome.message}` : `${spec.lifecycleEvent} ${outcome.status.toLowerCase()} after ${seconds} s${outcome.nothingToRun ? `: ${outcome.message}` : ""}`;
+    const summary =
+      outcome.status === "Failed"
+        ? `${spec.lifecycleEvent} failed after ${seconds} s: ${outcome.message}`
+        : `${spec.lifecycleEvent} ${outcome.status.toLowerCase()} after ${seconds} s${outcome.nothingToRun ? `: ${outcome.message}` : ""}`;
     const lastLogSeq = this.writeLine(spec.commandId, "system", summary);
     journal.recordFinished({
       commandId: spec.commandId,
@@ -316,10 +319,13 @@ export class CommandExecutor {
       hostOs: "linux",
     });
     // Like CodeDeploy, an event with nothing to run succeeds; Skipped is kept for events never reached.
-    if (plan.kind === "skip") return { status: "Succeeded", errorCode: "Success", message: plan.message, scriptName: null, scriptSource: null, nothingToRun: true };
+    if (plan.kind === "skip")
+      return { status: "Succeeded", errorCode: "Success", message: plan.message, scriptName: null, scriptSource: null, nothingToRun: true };
     if (plan.kind === "fail") return { status: "Failed", errorCode: "UnknownError", message: plan.message, scriptName: null, scriptSource: plan.scriptSource };
     if (plan.scriptSource.deploymentId !== spec.deploymentId) {
-      system(`Running the ${spec.lifecycleEvent} scripts of the last successfully installed revision (deployment ${plan.scriptSource.deploymentId}, revision ${plan.scriptSource.revisionId})`);
+      system(
+        `Running the ${spec.lifecycleEvent} scripts of the last successfully installed revision (deployment ${plan.scriptSource.deploymentId}, revision ${plan.scriptSource.revisionId})`,
+      );
     }
     const result = await runHookScripts(plan.invocations, {
       lifecycleEvent: spec.lifecycleEvent,
@@ -334,7 +340,13 @@ export class CommandExecutor {
       outputGraceMs: this.options.outputGraceMs,
     });
     if (result.ok) {
-      return { status: "Succeeded", errorCode: "Success", message: `Succeeded: ${plan.invocations.length} script(s) ran`, scriptName: null, scriptSource: plan.scriptSource };
+      return {
+        status: "Succeeded",
+        errorCode: "Success",
+        message: `Succeeded: ${plan.invocations.length} script(s) ran`,
+        scriptName: null,
+        scriptSource: plan.scriptSource,
+      };
     }
     return { status: "Failed", errorCode: result.errorCode, message: result.message, scriptName: result.scriptName, scriptSource: plan.scriptSource };
   }

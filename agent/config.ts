@@ -17,7 +17,10 @@ export type AgentConfig = {
 
 /** Turns an OS host name into a valid Landline host name ([A-Za-z0-9._-], at most 100 characters). */
 export function sanitizeHostName(raw: string): string {
-  const cleaned = raw.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 100);
+  const cleaned = raw
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 100);
   return cleaned || "host";
 }
 
@@ -82,7 +85,8 @@ export function readEnrollToken(sources: EnrollSources, readStdin: () => string 
   } else token = sources.enroll;
   if (token === undefined) return null;
   const trimmed = token.trim();
-  if (!trimmed) throw new InvalidArgumentError(fromStdin ? "standard input held no enrollment token" : `${sources.enrollFile ?? "--enroll"} holds no enrollment token`);
+  if (!trimmed)
+    throw new InvalidArgumentError(fromStdin ? "standard input held no enrollment token" : `${sources.enrollFile ?? "--enroll"} holds no enrollment token`);
   return trimmed;
 }
 
@@ -105,7 +109,9 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
     .version(AGENT_VERSION)
     .addOption(new Option("--server <url>", "Landline server URL").env("LANDLINE_SERVER_URL").argParser(parseServerUrl))
     .addOption(new Option("--enroll <token>", "enrollment token (needed only the first time); - reads it from standard input").env("LANDLINE_ENROLL_TOKEN"))
-    .addOption(new Option("--enroll-file <path>", "read the enrollment token from this file (keeps it out of the process list)").env("LANDLINE_ENROLL_TOKEN_FILE"))
+    .addOption(
+      new Option("--enroll-file <path>", "read the enrollment token from this file (keeps it out of the process list)").env("LANDLINE_ENROLL_TOKEN_FILE"),
+    )
     .addOption(new Option("--enroll-stdin", "read the enrollment token from standard input"))
     .addOption(new Option("--name <name>", "host name to register (default: this machine's host name)").env("LANDLINE_AGENT_NAME").argParser(parseName))
     .addOption(new Option("--tags <k=v,...>", "tags to register").env("LANDLINE_AGENT_TAGS").argParser(parseTags))
@@ -115,7 +121,16 @@ export function parseAgentArgs(argv: string[]): AgentConfig {
     )
     .exitOverride((error) => process.exit(error.exitCode))
     .parse(argv);
-  const options = program.opts<{ server?: string; enroll?: string; enrollFile?: string; enrollStdin?: boolean; name?: string; tags?: HostTag[]; root: string; maxRevisions: number }>();
+  const options = program.opts<{
+    server?: string;
+    enroll?: string;
+    enrollFile?: string;
+    enrollStdin?: boolean;
+    name?: string;
+    tags?: HostTag[];
+    root: string;
+    maxRevisions: number;
+  }>();
   let enrollToken: string | null = null;
   try {
     enrollToken = readEnrollToken(options);

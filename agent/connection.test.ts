@@ -54,7 +54,16 @@ function startAgent(credential = server.credential) {
     credential,
     journal,
     executor,
-    facts: () => ({ hostname: "web-1", platform: "linux", osRelease: "6", arch: "x64", agentVersion: "0.1.0", nodeVersion: process.version, freeDiskBytes: 1, rootDir: layout.root }),
+    facts: () => ({
+      hostname: "web-1",
+      platform: "linux",
+      osRelease: "6",
+      arch: "x64",
+      agentVersion: "0.1.0",
+      nodeVersion: process.version,
+      freeDiskBytes: 1,
+      rootDir: layout.root,
+    }),
     log: (m) => agentLog.push(m),
     reconnectDelayMs: 100,
     reconnectDelayMaxMs: 300,
@@ -143,7 +152,12 @@ describe("agent protocol against a real Socket.IO server", () => {
     const started = await run(start);
     expect(started).toMatchObject({ status: "Succeeded", scriptSource: { deploymentId: "d-DEPLOY001", revisionId: "rev-1", sha256: sha } });
     const archive = layout.archiveDir("dg-1", "d-DEPLOY001");
-    expect(server.linesOf(start.commandId).filter((l) => l.stream === "stdout").map((l) => l.text)).toEqual([`starting in ${archive}`, "deployment d-DEPLOY001"]);
+    expect(
+      server
+        .linesOf(start.commandId)
+        .filter((l) => l.stream === "stdout")
+        .map((l) => l.text),
+    ).toEqual([`starting in ${archive}`, "deployment d-DEPLOY001"]);
     expect(server.violations).toEqual([]);
     expect(server.stored.map((l) => l.seq)).toEqual(Array.from({ length: server.stored.length }, (_, i) => i + 1));
   });
@@ -158,7 +172,10 @@ describe("agent protocol against a real Socket.IO server", () => {
     const result = server.results.find((r) => r.commandId === start.commandId)!;
     expect(result.status).toBe("Succeeded");
     expect(server.hellos.length).toBeGreaterThanOrEqual(2);
-    const output = server.linesOf(start.commandId).filter((l) => l.stream === "stdout").map((l) => l.text);
+    const output = server
+      .linesOf(start.commandId)
+      .filter((l) => l.stream === "stdout")
+      .map((l) => l.text);
     expect(output).toEqual(Array.from({ length: 300 }, (_, i) => `line ${i + 1}`));
     expect(server.stored.at(-1)!.seq).toBe(result.lastLogSeq);
     expect(server.violations).toEqual([]);
@@ -242,7 +259,12 @@ describe("agent protocol against a real Socket.IO server", () => {
     server.forgeLogAcks(2);
     const result = await run(command("ApplicationStart", sha, body.length));
     expect(result.status).toBe("Succeeded");
-    expect(server.linesOf(result.commandId).filter((l) => l.stream === "stdout").map((l) => l.text)).toEqual(Array.from({ length: 50 }, (_, i) => `y${i}`));
+    expect(
+      server
+        .linesOf(result.commandId)
+        .filter((l) => l.stream === "stdout")
+        .map((l) => l.text),
+    ).toEqual(Array.from({ length: 50 }, (_, i) => `y${i}`));
     expect(server.violations).toEqual([]);
     expect(agentLog.some((l) => /acknowledged log line 9007199254740991, but this agent has written only up to/.test(l))).toBe(true);
   });

@@ -274,7 +274,9 @@ export class AgentConnection {
           continue;
         }
         if (ack.data.ackedSeq > journal.lastSeq) {
-          this.options.log(`the server acknowledged log line ${ack.data.ackedSeq}, but this agent has written only up to ${journal.lastSeq}; not trusting it, resending`);
+          this.options.log(
+            `the server acknowledged log line ${ack.data.ackedSeq}, but this agent has written only up to ${journal.lastSeq}; not trusting it, resending`,
+          );
           this.sentSeq = this.ackedSeq;
           await sleep(2000);
           continue;
@@ -323,7 +325,9 @@ export class AgentConnection {
             journal.recordResultAcked(result.commandId);
           } else {
             const error = (reply as { error?: unknown })?.error;
-            this.options.log(`the server refused the result of command ${result.commandId}: ${typeof error === "string" ? error : "unexpected reply"}; retrying`);
+            this.options.log(
+              `the server refused the result of command ${result.commandId}: ${typeof error === "string" ? error : "unexpected reply"}; retrying`,
+            );
             this.retryResultsLater(generation);
             return;
           }

@@ -46,7 +46,14 @@ function describeRefusal(status: number, text: string): string {
 export async function enrollHost(serverUrl: string, request: EnrollRequest): Promise<EnrollResponse> {
   const { status, text } = await postJson(new URL(ENROLL_PATH, serverUrl), request);
   if (status >= 400 && status < 500) {
-    const hint = status === 401 ? "; ask for a new enrollment token" : status === 409 ? "; choose another --name or deregister the old host" : status === 403 ? "; leave out --tags (LANDLINE_AGENT_TAGS) or ask for a token that allows them" : "";
+    const hint =
+      status === 401
+        ? "; ask for a new enrollment token"
+        : status === 409
+          ? "; choose another --name or deregister the old host"
+          : status === 403
+            ? "; leave out --tags (LANDLINE_AGENT_TAGS) or ask for a token that allows them"
+            : "";
     throw new EnrollmentRefusedError(`the server refused the enrollment (${describeRefusal(status, text)})${hint}`);
   }
   if (status !== 200 && status !== 201) throw new Error(`enrollment failed with HTTP ${describeRefusal(status, text)}`);

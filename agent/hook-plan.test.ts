@@ -77,8 +77,22 @@ describe("planHooks", () => {
         kind: "run",
         scriptSource: current.source,
         invocations: [
-          { location: "scripts/a.sh", scriptPath: `${current.archiveDir}/scripts/a.sh`, cwd: current.archiveDir, timeoutSeconds: 3600, runas: null, sudo: false },
-          { location: "/scripts/b.sh", scriptPath: `${current.archiveDir}/scripts/b.sh`, cwd: current.archiveDir, timeoutSeconds: 90, runas: "nobody", sudo: false },
+          {
+            location: "scripts/a.sh",
+            scriptPath: `${current.archiveDir}/scripts/a.sh`,
+            cwd: current.archiveDir,
+            timeoutSeconds: 3600,
+            runas: null,
+            sudo: false,
+          },
+          {
+            location: "/scripts/b.sh",
+            scriptPath: `${current.archiveDir}/scripts/b.sh`,
+            cwd: current.archiveDir,
+            timeoutSeconds: 90,
+            runas: "nobody",
+            sudo: false,
+          },
         ],
       },
     },
@@ -89,7 +103,14 @@ describe("planHooks", () => {
         kind: "run",
         scriptSource: current.source,
         invocations: [
-          { location: "./scripts/start.sh", scriptPath: `${current.archiveDir}/scripts/start.sh`, cwd: current.archiveDir, timeoutSeconds: 7200, runas: null, sudo: false },
+          {
+            location: "./scripts/start.sh",
+            scriptPath: `${current.archiveDir}/scripts/start.sh`,
+            cwd: current.archiveDir,
+            timeoutSeconds: 7200,
+            runas: null,
+            sudo: false,
+          },
         ],
       },
     },
@@ -133,7 +154,11 @@ describe("planHooks", () => {
   });
 
   it("an invalid appspec fails with the file, line and field in the message", () => {
-    const plan = planHooks({ ...base, current: revision("d-CURRENT01", "version: 0.0\nos: linux\nhooks:\n  BeforeInstall:\n    - timeout: 5\n"), event: "BeforeInstall" });
+    const plan = planHooks({
+      ...base,
+      current: revision("d-CURRENT01", "version: 0.0\nos: linux\nhooks:\n  BeforeInstall:\n    - timeout: 5\n"),
+      event: "BeforeInstall",
+    });
     expect(plan.kind).toBe("fail");
     expect(plan.kind === "fail" && plan.message).toContain("appspec.yml:5:7 hooks.BeforeInstall[0].location");
   });

@@ -107,7 +107,10 @@ describe("runHookScript", () => {
   });
 
   it("escalates to SIGKILL for a process that ignores SIGTERM", async () => {
-    const invocation = { ...script("stubborn.sh", `sh -c 'trap "" TERM; echo $$ > "${dir}/stubborn.pid"; while true; do sleep 1; done' &\nsleep 60`), timeoutSeconds: 1 };
+    const invocation = {
+      ...script("stubborn.sh", `sh -c 'trap "" TERM; echo $$ > "${dir}/stubborn.pid"; while true; do sleep 1; done' &\nsleep 60`),
+      timeoutSeconds: 1,
+    };
     const outcome = await runHookScript(invocation, options({ killGraceMs: 500 }));
     expect(outcome).toMatchObject({ ok: false, errorCode: "ScriptTimedOut" });
     const stubborn = Number(fs.readFileSync(path.join(dir, "stubborn.pid"), "utf8"));
@@ -154,7 +157,17 @@ describe("runHookScript", () => {
       defaultHookTimeoutSeconds: 3600,
     };
     const env = buildHookEnv({ PATH: process.env.PATH, LANDLINE_ENROLL_TOKEN: "secret-token", KEEP_ME: "yes" }, spec, "web-1");
-    const names = ["LIFECYCLE_EVENT", "DEPLOYMENT_ID", "APPLICATION_NAME", "DEPLOYMENT_GROUP_NAME", "DEPLOYMENT_GROUP_ID", "LANDLINE_REVISION_SHA256", "LANDLINE_HOST_NAME", "KEEP_ME", "LANDLINE_ENROLL_TOKEN"];
+    const names = [
+      "LIFECYCLE_EVENT",
+      "DEPLOYMENT_ID",
+      "APPLICATION_NAME",
+      "DEPLOYMENT_GROUP_NAME",
+      "DEPLOYMENT_GROUP_ID",
+      "LANDLINE_REVISION_SHA256",
+      "LANDLINE_HOST_NAME",
+      "KEEP_ME",
+      "LANDLINE_ENROLL_TOKEN",
+    ];
     await runHookScript(script("env.sh", names.map((n) => `echo "${n}=\${${n}:-unset}"`).join("\n")), options({ env }));
     expect(lines.filter((l) => l.stream === "stdout").map((l) => l.text)).toEqual([
       "LIFECYCLE_EVENT=AfterInstall",
@@ -203,10 +216,7 @@ describe("runHookScript", () => {
 
 describe("runHookScripts", () => {
   it("runs scripts in order and stops at the first failure, naming it", async () => {
-    const outcome = await runHookScripts(
-      [script("one.sh", "echo one"), script("two.sh", "echo two; exit 1"), script("three.sh", "echo three")],
-      options(),
-    );
+    const outcome = await runHookScripts([script("one.sh", "echo one"), script("two.sh", "echo two; exit 1"), script("three.sh", "echo three")], options());
     expect(outcome).toMatchObject({ ok: false, errorCode: "ScriptFailed", scriptName: "two.sh" });
     expect(lines.filter((l) => l.stream === "stdout").map((l) => l.text)).toEqual(["one", "two"]);
   });

@@ -38,7 +38,11 @@ export function runTool(command: string, args: string[], timeoutMs = 60_000): Pr
     execFile(command, args, { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (!error) return resolve(stdout);
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return reject(new ToolMissingError(`${command} is not installed on this host`));
-      const detail = String(stderr || stdout).trim().split("\n").slice(-3).join(" ");
+      const detail = String(stderr || stdout)
+        .trim()
+        .split("\n")
+        .slice(-3)
+        .join(" ");
       reject(new Error(`${command} ${args.join(" ")} failed: ${detail || error.message}`));
     });
   });
@@ -237,7 +241,11 @@ export async function runHookScript(invocation: HookInvocation, options: RunHook
   if (pgid === undefined) {
     const error = (await spawnError) as NodeJS.ErrnoException;
     const hint = error.code === "EACCES" ? ` (can ${user} read and execute it, and reach its directory?)` : "";
-    return { ok: false, errorCode: "ScriptFailed", message: `Script at specified location: ${invocation.location} could not start as ${user}: ${error.message}${hint}` };
+    return {
+      ok: false,
+      errorCode: "ScriptFailed",
+      message: `Script at specified location: ${invocation.location} could not start as ${user}: ${error.message}${hint}`,
+    };
   }
   options.onProcessGroup?.(pgid);
 
@@ -245,7 +253,12 @@ export async function runHookScript(invocation: HookInvocation, options: RunHook
   const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const stop = (reason: "timeout" | "cancel") => {
     if (stopped.length > 0) return;
-    onLine("system", reason === "timeout" ? `Timed out after ${invocation.timeoutSeconds} s; stopping the script's process group` : "Cancelled; stopping the script's process group");
+    onLine(
+      "system",
+      reason === "timeout"
+        ? `Timed out after ${invocation.timeoutSeconds} s; stopping the script's process group`
+        : "Cancelled; stopping the script's process group",
+    );
     stopped.push({ reason, done: killProcessGroup(pgid, killGraceMs) });
   };
   const timer = setTimeout(() => stop("timeout"), invocation.timeoutSeconds * 1000);

@@ -67,10 +67,22 @@ describe("planInstall files", () => {
   });
 
   it.each<{ name: string; behavior: FileExistsBehavior; yamlBehavior?: FileExistsBehavior; expectCopy: boolean; retained: string[]; error?: RegExp }>([
-    { name: "DISALLOW fails naming the existing file", behavior: "DISALLOW", expectCopy: false, retained: [], error: /already exists at this location: \/srv\/www\/index.html/ },
+    {
+      name: "DISALLOW fails naming the existing file",
+      behavior: "DISALLOW",
+      expectCopy: false,
+      retained: [],
+      error: /already exists at this location: \/srv\/www\/index.html/,
+    },
     { name: "OVERWRITE replaces the existing file", behavior: "OVERWRITE", expectCopy: true, retained: [] },
     { name: "RETAIN keeps the existing file and does not copy it", behavior: "RETAIN", expectCopy: false, retained: ["/srv/www/index.html"] },
-    { name: "the appspec's file_exists_behavior wins over the deployment's", behavior: "DISALLOW", yamlBehavior: "RETAIN", expectCopy: false, retained: ["/srv/www/index.html"] },
+    {
+      name: "the appspec's file_exists_behavior wins over the deployment's",
+      behavior: "DISALLOW",
+      yamlBehavior: "RETAIN",
+      expectCopy: false,
+      retained: ["/srv/www/index.html"],
+    },
   ])("an existing destination file: $name", ({ behavior, yamlBehavior, expectCopy, retained, error }) => {
     const yaml = `${yamlBehavior ? `file_exists_behavior: ${yamlBehavior}\n` : ""}files:\n  - source: index.html\n    destination: /srv/www\n`;
     const result = plan(yaml, { "/srv/www": "directory", "/srv/www/index.html": "file" }, behavior);
@@ -87,11 +99,28 @@ describe("planInstall files", () => {
   });
 
   it.each([
-    { name: "two sources installing the same file", yaml: "files:\n  - source: index.html\n    destination: /srv/a\n  - source: /index.html\n    destination: /srv/a\n", error: /two files entries install \/srv\/a\/index.html/ },
-    { name: "a file where a directory is created", yaml: "files:\n  - source: index.html\n    destination: /srv\n  - source: app\n    destination: /srv/index.html\n", error: /both a file .* and a directory/ },
-    { name: "a source missing from the bundle", yaml: "files:\n  - source: build/app.war\n    destination: /srv\n", error: /files\[0\]\.source build\/app.war does not exist/ },
+    {
+      name: "two sources installing the same file",
+      yaml: "files:\n  - source: index.html\n    destination: /srv/a\n  - source: /index.html\n    destination: /srv/a\n",
+      error: /two files entries install \/srv\/a\/index.html/,
+    },
+    {
+      name: "a file where a directory is created",
+      yaml: "files:\n  - source: index.html\n    destination: /srv\n  - source: app\n    destination: /srv/index.html\n",
+      error: /both a file .* and a directory/,
+    },
+    {
+      name: "a source missing from the bundle",
+      yaml: "files:\n  - source: build/app.war\n    destination: /srv\n",
+      error: /files\[0\]\.source build\/app.war does not exist/,
+    },
     { name: "a source escaping the bundle", yaml: "files:\n  - source: ../etc/passwd\n    destination: /srv\n", error: /points outside the revision/ },
-    { name: "a directory in the way of a file", yaml: "files:\n  - source: index.html\n    destination: /srv\n", host: { "/srv/index.html": "directory" as EntryKind }, error: /a directory exists there/ },
+    {
+      name: "a directory in the way of a file",
+      yaml: "files:\n  - source: index.html\n    destination: /srv\n",
+      host: { "/srv/index.html": "directory" as EntryKind },
+      error: /a directory exists there/,
+    },
   ])("refuses $name", ({ yaml, host, error }) => {
     const result = plan(yaml, host ?? {});
     expect(result.ok).toBe(false);
@@ -114,9 +143,17 @@ describe("planInstall permissions", () => {
   });
 
   it.each([
-    { name: "** matches every copied file and created directory below the object", perm: "object: /srv/app", expected: ["/srv/app/current", "/srv/app/lib/util.js", "/srv/app/run.sh", "/srv/app/server.js", "/srv/app/lib"] },
+    {
+      name: "** matches every copied file and created directory below the object",
+      perm: "object: /srv/app",
+      expected: ["/srv/app/current", "/srv/app/lib/util.js", "/srv/app/run.sh", "/srv/app/server.js", "/srv/app/lib"],
+    },
     { name: "a simple pattern matches only immediate children", perm: 'object: /srv/app\n    pattern: "*.js"', expected: ["/srv/app/server.js"] },
-    { name: "except removes matches", perm: 'object: /srv/app\n    pattern: "*"\n    except: ["*.sh", "current"]', expected: ["/srv/app/server.js", "/srv/app/lib"] },
+    {
+      name: "except removes matches",
+      perm: 'object: /srv/app\n    pattern: "*"\n    except: ["*.sh", "current"]',
+      expected: ["/srv/app/server.js", "/srv/app/lib"],
+    },
     { name: "type directory applies to created directories only", perm: "object: /srv\n    type: [directory]", expected: ["/srv/app", "/srv/app/lib"] },
     { name: "pre-existing directories are never targets", perm: "object: /\n    type: [directory]", expected: ["/srv/app", "/srv/app/lib"] },
   ])("$name", ({ perm, expected }) => {
@@ -125,8 +162,16 @@ describe("planInstall permissions", () => {
   });
 
   it.each([
-    { name: "the same path matched twice", perm: "  - object: /srv/app\n    mode: 700\n  - object: /srv/app/lib\n    mode: 755\n", error: /already receives permissions from permissions\[0\]/ },
-    { name: "a pattern on a single-file object", perm: '  - object: /srv/app/run.sh\n    pattern: "*.sh"\n    mode: 755\n', error: /pattern and except cannot be used/ },
+    {
+      name: "the same path matched twice",
+      perm: "  - object: /srv/app\n    mode: 700\n  - object: /srv/app/lib\n    mode: 755\n",
+      error: /already receives permissions from permissions\[0\]/,
+    },
+    {
+      name: "a pattern on a single-file object",
+      perm: '  - object: /srv/app/run.sh\n    pattern: "*.sh"\n    mode: 755\n',
+      error: /pattern and except cannot be used/,
+    },
     { name: "a default acl on a file", perm: '  - object: /srv/app/run.sh\n    acls: ["d:u:nobody:rwx"]\n', error: /default acl entry/ },
     { name: "a base acl entry", perm: '  - object: /srv/app/run.sh\n    acls: ["u::rwx"]\n', error: /sets a base entry/ },
     { name: "a malformed acl entry", perm: '  - object: /srv/app/run.sh\n    acls: ["nobody:rwx"]\n', error: /is not \[d:\]u\|g\|m\|o:\[name\]:perm/ },

@@ -54,7 +54,12 @@ function normalizeAbsolute(p: string): string {
 /** CodeDeploy's simple globs: only `*` is special and it never crosses `/`; `**` alone matches everything. */
 export function matchesSimpleGlob(relative: string, pattern: string): boolean {
   if (pattern === "**") return true;
-  const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join("[^/]*")}$`,
+  );
   return regex.test(relative);
 }
 

@@ -71,7 +71,9 @@ describe("installRevision", () => {
   });
 
   it("removes the previous revision's files before installing, keeping directories that are not empty", async () => {
-    await install(revision("d-AAAAAAAA1", { "app/old.js": "old", "app/keep.js": "v1", "app/cache/x": "x" }, "files:\n  - source: app\n    destination: $DEST/app\n"));
+    await install(
+      revision("d-AAAAAAAA1", { "app/old.js": "old", "app/keep.js": "v1", "app/cache/x": "x" }, "files:\n  - source: app\n    destination: $DEST/app\n"),
+    );
     fs.writeFileSync(path.join(dest, "app/cache/written-by-a-script"), "data");
     await install(revision("d-AAAAAAAA2", { "app/keep.js": "v2" }, "files:\n  - source: app\n    destination: $DEST/app\n"));
     expect(exists("app/old.js")).toBe(false);
@@ -100,7 +102,9 @@ describe("installRevision", () => {
 
   it("keeps a foreign file with RETAIN and never records it for cleanup", async () => {
     fs.writeFileSync(path.join(dest, "index.html"), "foreign");
-    await install(revision("d-AAAAAAAA1", { "index.html": "new", "a.txt": "a" }, "file_exists_behavior: RETAIN\nfiles:\n  - source: /\n    destination: $DEST\n"));
+    await install(
+      revision("d-AAAAAAAA1", { "index.html": "new", "a.txt": "a" }, "file_exists_behavior: RETAIN\nfiles:\n  - source: /\n    destination: $DEST\n"),
+    );
     expect(read("index.html")).toBe("foreign");
     expect(read("a.txt")).toBe("a");
     expect(logs.some((l) => l.includes(`Kept the existing file ${dest}/index.html`))).toBe(true);
@@ -154,7 +158,11 @@ describe("installRevision", () => {
 
   it.skipIf(!isRoot)("changes owner and group of installed files (needs root)", async () => {
     await install(
-      revision("d-AAAAAAAA1", { "app/a.txt": "a" }, "files:\n  - source: app\n    destination: $DEST/app\npermissions:\n  - object: $DEST/app\n    owner: nobody\n    group: nogroup\n"),
+      revision(
+        "d-AAAAAAAA1",
+        { "app/a.txt": "a" },
+        "files:\n  - source: app\n    destination: $DEST/app\npermissions:\n  - object: $DEST/app\n    owner: nobody\n    group: nogroup\n",
+      ),
     );
     const stat = fs.statSync(path.join(dest, "app/a.txt"));
     expect([stat.uid, stat.gid]).toEqual([65534, 65534]);
@@ -164,7 +172,13 @@ describe("installRevision", () => {
     const hasSetfacl = (process.env.PATH ?? "").split(":").some((d) => fs.existsSync(path.join(d, "setfacl")));
     if (hasSetfacl) ctx.skip("setfacl is installed here, so the missing-tool error cannot be observed");
     await expect(
-      install(revision("d-AAAAAAAA1", { "a.txt": "a" }, 'files:\n  - source: a.txt\n    destination: $DEST\npermissions:\n  - object: $DEST/a.txt\n    acls: ["u:nobody:r"]\n')),
+      install(
+        revision(
+          "d-AAAAAAAA1",
+          { "a.txt": "a" },
+          'files:\n  - source: a.txt\n    destination: $DEST\npermissions:\n  - object: $DEST/a.txt\n    acls: ["u:nobody:r"]\n',
+        ),
+      ),
     ).rejects.toThrow(/setfacl is not installed on this host/);
   });
 });

@@ -58,7 +58,10 @@ export async function removePreviousInstall(cleanupFile: string, log: SystemLog)
   } catch {
     return 0;
   }
-  const lines = content.slice(0, content.lastIndexOf("\n") + 1).split("\n").filter(Boolean);
+  const lines = content
+    .slice(0, content.lastIndexOf("\n") + 1)
+    .split("\n")
+    .filter(Boolean);
   let removed = 0;
   for (const line of lines.reverse()) {
     if (line.startsWith(SEMANAGE_PREFIX)) {
@@ -227,7 +230,9 @@ export async function installRevision(options: InstallRevisionOptions): Promise<
   const count = (op: InstallInstruction["op"]) => instructions.filter((i) => i.op === op).length;
   const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const permissionChanges = instructions.length - count("copy") - count("mkdir");
-  log(`Installed ${counted(count("copy"), "file", "files")}, created ${counted(count("mkdir"), "directory", "directories")}, applied ${counted(permissionChanges, "permission change", "permission changes")}`);
+  log(
+    `Installed ${counted(count("copy"), "file", "files")}, created ${counted(count("mkdir"), "directory", "directories")}, applied ${counted(permissionChanges, "permission change", "permission changes")}`,
+  );
   writeFileAtomic(layout.lastSuccessfulInstallFile(groupId), layout.deploymentDir(groupId, deploymentId));
   return record;
 }

@@ -102,7 +102,8 @@ describe("Journal log lines", () => {
     for (let i = 1; i <= 5000; i++) journal.appendLine("c-1", i % 2 ? "stdout" : "stderr", `line ${i}`);
     const readAll = (j: Journal) => {
       const out: [number, string, string][] = [];
-      for (let batch = j.readAfter(0, 999); batch.length > 0; batch = j.readAfter(out.at(-1)![0], 999)) out.push(...batch.map((l): [number, string, string] => [l.seq, l.stream, l.text]));
+      for (let batch = j.readAfter(0, 999); batch.length > 0; batch = j.readAfter(out.at(-1)![0], 999))
+        out.push(...batch.map((l): [number, string, string] => [l.seq, l.stream, l.text]));
       return out;
     };
     const live = readAll(journal);

@@ -27,8 +27,7 @@ export function createLayout(rootDir: string) {
   const deploymentsDir = path.join(root, "deployments");
   const instructionsDir = path.join(root, "deployment-instructions");
   const groupDir = (groupId: string) => path.join(deploymentsDir, assertSafeId(groupId, "deployment group id"));
-  const deploymentDir = (groupId: string, deploymentId: string) =>
-    path.join(groupDir(groupId), assertSafeId(deploymentId, "deployment id"));
+  const deploymentDir = (groupId: string, deploymentId: string) => path.join(groupDir(groupId), assertSafeId(deploymentId, "deployment id"));
   return {
     root,
     credentialFile: path.join(root, "credential.json"),
@@ -41,8 +40,7 @@ export function createLayout(rootDir: string) {
     archiveDir: (groupId: string, deploymentId: string) => path.join(deploymentDir(groupId, deploymentId), "deployment-archive"),
     revisionFile: (groupId: string, deploymentId: string) => path.join(deploymentDir(groupId, deploymentId), "revision.json"),
     cleanupFile: (groupId: string) => path.join(instructionsDir, `${assertSafeId(groupId, "deployment group id")}-cleanup`),
-    lastSuccessfulInstallFile: (groupId: string) =>
-      path.join(instructionsDir, `${assertSafeId(groupId, "deployment group id")}_last_successful_install`),
+    lastSuccessfulInstallFile: (groupId: string) => path.join(instructionsDir, `${assertSafeId(groupId, "deployment group id")}_last_successful_install`),
     mostRecentInstallFile: (groupId: string) => path.join(instructionsDir, `${assertSafeId(groupId, "deployment group id")}_most_recent_install`),
   };
 }

@@ -69,19 +69,32 @@ async function serveHookBundle(appspec: string, scripts: Record<string, string>)
 
 describe("the agent program", () => {
   it("enrolls once, stores its credential privately and reuses it after a restart", async () => {
-    const agent = await start({ tags: [{ key: "env", value: "prod" }, { key: "role", value: "web" }] });
+    const agent = await start({
+      tags: [
+        { key: "env", value: "prod" },
+        { key: "role", value: "web" },
+      ],
+    });
     expect(agent.output()).toContain(`connected to ${server.url} as web-1`);
     expect(server.enrollments).toHaveLength(1);
     expect(server.enrollments[0]).toMatchObject({
       token: server.enrollToken,
       name: "web-1",
-      tags: [{ key: "env", value: "prod" }, { key: "role", value: "web" }],
+      tags: [
+        { key: "env", value: "prod" },
+        { key: "role", value: "web" },
+      ],
       facts: { platform: os.platform(), agentVersion: AGENT_VERSION, rootDir: agent.rootDir },
     });
     const credentialFile = path.join(agent.rootDir, "credential.json");
     expect(fs.statSync(credentialFile).mode & 0o777).toBe(0o600);
     expect(fs.statSync(agent.rootDir).mode & 0o777).toBe(0o711);
-    expect(JSON.parse(fs.readFileSync(credentialFile, "utf8"))).toEqual({ serverUrl: server.url, hostId: "host-1", hostName: "web-1", credential: server.credential });
+    expect(JSON.parse(fs.readFileSync(credentialFile, "utf8"))).toEqual({
+      serverUrl: server.url,
+      hostId: "host-1",
+      hostName: "web-1",
+      credential: server.credential,
+    });
     expect(agent.output()).not.toContain(server.credential);
     expect(agent.output()).not.toContain(server.enrollToken);
 
@@ -129,33 +142,52 @@ describe("the agent program", () => {
     expect(empty.stderr).toContain(`${file} holds no enrollment token`);
   });
 
-  it.skipIf(process.getuid?.() !== 0)("keeps its token and credential out of hooks' reach: no LANDLINE_ variables, no token in its command line, no credential for runas users (needs root)", async () => {
-    const appspec = ["version: 0.0", "os: linux", "hooks:", "  ApplicationStart:", "    - location: peek.sh", "    - location: peek.sh", "      runas: nobody"].join("\n");
-    const peek = [
-      "#!/bin/sh",
-      'echo "user=$(id -un)"',
-      "env | grep '^LANDLINE_' | sed 's/^/env:/'",
-      "tr '\\0' ' ' < /proc/$PPID/cmdline | sed 's/^/cmdline:/'; echo",
-      `cat "${path.join(tmp, "root", "credential.json")}" > /dev/null 2>&1 && echo credential=readable || echo credential=unreadable`,
-    ].join("\n");
-    const spec = await serveHookBundle(`${appspec}\n`, { "peek.sh": `${peek}\n` });
+  it.skipIf(process.getuid?.() !== 0)(
+    "keeps its token and credential out of hooks' reach: no LANDLINE_ variables, no token in its command line, no credential for runas users (needs root)",
+    async () => {
+      const appspec = [
+        "version: 0.0",
+        "os: linux",
+        "hooks:",
+        "  ApplicationStart:",
+        "    - location: peek.sh",
+        "    - location: peek.sh",
+        "      runas: nobody",
+      ].join("\n");
+      const peek = [
+        "#!/bin/sh",
+        'echo "user=$(id -un)"',
+        "env | grep '^LANDLINE_' | sed 's/^/env:/'",
+        "tr '\\0' ' ' < /proc/$PPID/cmdline | sed 's/^/cmdline:/'; echo",
+        `cat "${path.join(tmp, "root", "credential.json")}" > /dev/null 2>&1 && echo credential=readable || echo credential=unreadable`,
+      ].join("\n");
+      const spec = await serveHookBundle(`${appspec}\n`, { "peek.sh": `${peek}\n` });
 
-    fs.chmodSync(tmp, 0o711);
-    await start({ enrollVia: "argument", env: { LANDLINE_AGENT_TAGS: "env=prod", LANDLINE_MAX_REVISIONS: "4" } });
-    await server.sendCommand(spec("c-download", "DownloadBundle"));
-    await waitFor(() => server.results.some((r) => r.commandId === "c-download"), 15_000, "download");
-    await server.sendCommand(spec("c-peek", "ApplicationStart"));
-    await waitFor(() => server.results.some((r) => r.commandId === "c-peek"), 15_000, "hook result");
-    const lines = server.linesOf("c-peek").map((l) => l.text);
-    const output = lines.join("\n");
-    expect(server.results.find((r) => r.commandId === "c-peek"), output).toMatchObject({ status: "Succeeded" });
-    expect(output).not.toContain(server.enrollToken);
-    expect(output).not.toContain(server.credential);
-    expect(lines.filter((l) => l.startsWith("env:")).map((l) => l.split("=")[0]).sort()).toEqual(["env:LANDLINE_HOST_NAME", "env:LANDLINE_HOST_NAME", "env:LANDLINE_REVISION_SHA256", "env:LANDLINE_REVISION_SHA256"]);
-    expect(lines.filter((l) => l.startsWith("cmdline:"))).toHaveLength(2);
-    expect(lines).toEqual(expect.arrayContaining(["user=root", "user=nobody", "credential=readable", "credential=unreadable"]));
-    expect(lines.indexOf("credential=unreadable")).toBeGreaterThan(lines.indexOf("user=nobody"));
-  });
+      fs.chmodSync(tmp, 0o711);
+      await start({ enrollVia: "argument", env: { LANDLINE_AGENT_TAGS: "env=prod", LANDLINE_MAX_REVISIONS: "4" } });
+      await server.sendCommand(spec("c-download", "DownloadBundle"));
+      await waitFor(() => server.results.some((r) => r.commandId === "c-download"), 15_000, "download");
+      await server.sendCommand(spec("c-peek", "ApplicationStart"));
+      await waitFor(() => server.results.some((r) => r.commandId === "c-peek"), 15_000, "hook result");
+      const lines = server.linesOf("c-peek").map((l) => l.text);
+      const output = lines.join("\n");
+      expect(
+        server.results.find((r) => r.commandId === "c-peek"),
+        output,
+      ).toMatchObject({ status: "Succeeded" });
+      expect(output).not.toContain(server.enrollToken);
+      expect(output).not.toContain(server.credential);
+      expect(
+        lines
+          .filter((l) => l.startsWith("env:"))
+          .map((l) => l.split("=")[0])
+          .sort(),
+      ).toEqual(["env:LANDLINE_HOST_NAME", "env:LANDLINE_HOST_NAME", "env:LANDLINE_REVISION_SHA256", "env:LANDLINE_REVISION_SHA256"]);
+      expect(lines.filter((l) => l.startsWith("cmdline:"))).toHaveLength(2);
+      expect(lines).toEqual(expect.arrayContaining(["user=root", "user=nobody", "credential=readable", "credential=unreadable"]));
+      expect(lines.indexOf("credential=unreadable")).toBeGreaterThan(lines.indexOf("user=nobody"));
+    },
+  );
 
   it("after being killed mid-hook, reports the event as FailedAfterRestart and stops the hook's processes", async () => {
     const spec = await serveHookBundle("version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: start.sh\n", {

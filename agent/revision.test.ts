@@ -24,7 +24,15 @@ afterEach(async () => {
 });
 
 const download = (sha256: string, size: number) =>
-  downloadBundle({ serverUrl: server.url, credential: server.credential, sha256, size, bundlesDir: layout.bundlesDir, log: (t) => logs.push(t), retryDelayMs: 50 });
+  downloadBundle({
+    serverUrl: server.url,
+    credential: server.credential,
+    sha256,
+    size,
+    bundlesDir: layout.bundlesDir,
+    log: (t) => logs.push(t),
+    retryDelayMs: 50,
+  });
 
 describe("downloadBundle", () => {
   it("resumes a dropped download with Range, verifies it and serves the next request from the cache", async () => {
@@ -63,7 +71,13 @@ describe("removeOldRevisions", () => {
 
   it("keeps max revisions including the current one, oldest first out, never the last successful install", () => {
     const lastSuccessful = deployment("d-OLDEST0001", 600);
-    for (const [id, age] of [["d-OLD0000002", 500], ["d-OLD0000003", 400], ["d-OLD0000004", 300], ["d-NEWER00005", 200]] as const) deployment(id, age);
+    for (const [id, age] of [
+      ["d-OLD0000002", 500],
+      ["d-OLD0000003", 400],
+      ["d-OLD0000004", 300],
+      ["d-NEWER00005", 200],
+    ] as const)
+      deployment(id, age);
     deployment("d-CURRENT006", 0);
     writeFileAtomic(layout.lastSuccessfulInstallFile("dg-1"), lastSuccessful);
     removeOldRevisions(layout, "dg-1", "d-CURRENT006", 3, () => {});
@@ -84,7 +98,10 @@ describe("pruneBundleCache", () => {
   it("deletes cached bundles no kept deployment refers to", () => {
     const dir = layout.deploymentDir("dg-1", "d-KEPT00001");
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "revision.json"), JSON.stringify({ deploymentId: "d-KEPT00001", deploymentGroupId: "dg-1", revisionId: "r", sha256: "1".repeat(64), bundleType: "zip" }));
+    fs.writeFileSync(
+      path.join(dir, "revision.json"),
+      JSON.stringify({ deploymentId: "d-KEPT00001", deploymentGroupId: "dg-1", revisionId: "r", sha256: "1".repeat(64), bundleType: "zip" }),
+    );
     for (const sha of ["1", "2", "3"].map((c) => c.repeat(64))) fs.writeFileSync(path.join(layout.bundlesDir, sha), "x");
     pruneBundleCache(layout, "3".repeat(64));
     expect(fs.readdirSync(layout.bundlesDir).sort()).toEqual(["1".repeat(64), "3".repeat(64)]);

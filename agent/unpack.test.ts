@@ -53,7 +53,14 @@ function tarball(entries: TarEntry[], gzip = false): string {
     const content = Buffer.from(e.content ?? "");
     const type = e.type ?? "File";
     const header = Buffer.alloc(512);
-    new Header({ path: e.path, mode: e.mode ?? (type === "Directory" ? 0o755 : 0o644), size: type === "File" ? content.length : 0, type, linkpath: e.linkpath, mtime: new Date() }).encode(header);
+    new Header({
+      path: e.path,
+      mode: e.mode ?? (type === "Directory" ? 0o755 : 0o644),
+      size: type === "File" ? content.length : 0,
+      type,
+      linkpath: e.linkpath,
+      mtime: new Date(),
+    }).encode(header);
     blocks.push(header);
     if (type === "File") {
       blocks.push(content, Buffer.alloc((512 - (content.length % 512)) % 512));
@@ -84,13 +91,22 @@ describe("unpackBundle zip", () => {
   });
 
   it("keeps a single leading directory that does not hold the appspec", async () => {
-    const file = await zip([{ name: "appspec.yml", content: "x" }, { name: "web/index.html", content: "x" }]);
+    const file = await zip([
+      { name: "appspec.yml", content: "x" },
+      { name: "web/index.html", content: "x" },
+    ]);
     expect((await unpackBundle(file, "zip", dest)).strippedDirectory).toBeNull();
     expect(fs.existsSync(path.join(dest, "web/index.html"))).toBe(true);
   });
 
   it("refuses an entry that climbs out of the bundle (zip-slip)", async () => {
-    const file = await zip([{ name: "appspec.yml", content: "x" }, { name: "xx/xx/evil.txt", content: "pwned" }], [["xx/xx/evil.txt", "../../evil.txt"]]);
+    const file = await zip(
+      [
+        { name: "appspec.yml", content: "x" },
+        { name: "xx/xx/evil.txt", content: "pwned" },
+      ],
+      [["xx/xx/evil.txt", "../../evil.txt"]],
+    );
     await expect(unpackBundle(file, "zip", dest)).rejects.toThrow(/evil\.txt/);
     expect(outside()).toEqual([]);
     expect(fs.existsSync(path.join(tmp, "evil.txt"))).toBe(false);
@@ -98,7 +114,10 @@ describe("unpackBundle zip", () => {
   });
 
   it("refuses a symlink pointing outside the bundle", async () => {
-    const file = await zip([{ name: "appspec.yml", content: "x" }, { name: "escape", content: "../../../etc", mode: 0o120777 }]);
+    const file = await zip([
+      { name: "appspec.yml", content: "x" },
+      { name: "escape", content: "../../../etc", mode: 0o120777 },
+    ]);
     await expect(unpackBundle(file, "zip", dest)).rejects.toThrow(/"escape": the symlink points at ..\/..\/..\/etc, outside the bundle/);
   });
 
@@ -113,7 +132,10 @@ describe("unpackBundle zip", () => {
   });
 
   it("refuses device files", async () => {
-    const file = await zip([{ name: "appspec.yml", content: "x" }, { name: "dev", content: "", mode: 0o020644 }]);
+    const file = await zip([
+      { name: "appspec.yml", content: "x" },
+      { name: "dev", content: "", mode: 0o020644 },
+    ]);
     await expect(unpackBundle(file, "zip", dest)).rejects.toThrow(/device file, FIFO or socket/);
   });
 
@@ -192,7 +214,10 @@ describe("unpackBundle reads archives by the rules the server applied at upload"
   });
 
   it("keeps a single top-level directory whose appspec is named in another case, as the server does", async () => {
-    const zip = await zipBuffer([{ name: "app/AppSpec.yml", body: "x" }, { name: "app/index.html", body: "x" }]);
+    const zip = await zipBuffer([
+      { name: "app/AppSpec.yml", body: "x" },
+      { name: "app/index.html", body: "x" },
+    ]);
     const result = await unpackBundle(write("bundle.zip", zip), "zip", dest);
     expect(result.strippedDirectory).toBeNull();
     expect(fs.existsSync(path.join(dest, "app", "AppSpec.yml"))).toBe(true);

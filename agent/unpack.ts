@@ -103,7 +103,8 @@ function assertNoSymlinkOnPath(root: string, relative: string): void {
     current = path.join(current, part);
     const stat = fs.lstatSync(current, { throwIfNoEntry: false });
     if (!stat) return;
-    if (stat.isSymbolicLink()) throw new UnsafeBundleError(`bundle entry ${relative} would be written through the symbolic link ${path.relative(root, current)}`);
+    if (stat.isSymbolicLink())
+      throw new UnsafeBundleError(`bundle entry ${relative} would be written through the symbolic link ${path.relative(root, current)}`);
     if (!stat.isDirectory()) throw new UnsafeBundleError(`bundle entry ${relative} needs ${path.relative(root, current)} to be a directory`);
   }
 }
@@ -181,7 +182,9 @@ async function listTar(file: string, budget: Budget): Promise<ListedEntry[]> {
     }
     entry.resume();
   });
-  parser.on("ignoredEntry", (entry: tar.ReadEntry) => problems.push(new UnsafeBundleError(`bundle entry ${JSON.stringify(entry.path)} has unsupported type ${entry.type}`)));
+  parser.on("ignoredEntry", (entry: tar.ReadEntry) =>
+    problems.push(new UnsafeBundleError(`bundle entry ${JSON.stringify(entry.path)} has unsupported type ${entry.type}`)),
+  );
   parser.on("warn", (_code: string, message: unknown) => problems.push(new UnsafeBundleError(`the tar bundle could not be read: ${String(message)}`)));
   const parsed = new Promise<void>((resolve, reject) => {
     parser.on("end", resolve);
@@ -251,12 +254,7 @@ function assertRealPathsInside(work: string, entries: readonly ListedEntry[]): v
  * sibling temporary directory, real paths checked, and renamed at the end, so `dest` is either the old or
  * the complete new revision.
  */
-export async function unpackBundle(
-  file: string,
-  bundleType: BundleType,
-  dest: string,
-  limits: UnpackLimits = DEFAULT_UNPACK_LIMITS,
-): Promise<UnpackResult> {
+export async function unpackBundle(file: string, bundleType: BundleType, dest: string, limits: UnpackLimits = DEFAULT_UNPACK_LIMITS): Promise<UnpackResult> {
   const work = `${dest}.unpack-${randomUUID().slice(0, 8)}`;
   fs.mkdirSync(work, { recursive: true, mode: 0o755 });
   const budget = new Budget(limits);

@@ -37,7 +37,10 @@ async function ensureAnsible(log: (line: string) => void): Promise<void> {
 function writePlaybook(dir: string, hosts: number): { inventory: string; playbook: string } {
   fs.mkdirSync(dir, { recursive: true });
   const inventory = path.join(dir, "inventory.ini");
-  const lines = Array.from({ length: hosts }, (_, i) => `host${String(i + 1).padStart(2, "0")} ansible_connection=local ansible_python_interpreter=/usr/bin/python3`);
+  const lines = Array.from(
+    { length: hosts },
+    (_, i) => `host${String(i + 1).padStart(2, "0")} ansible_connection=local ansible_python_interpreter=/usr/bin/python3`,
+  );
   fs.writeFileSync(inventory, `[bench]\n${lines.join("\n")}\n`);
   const playbook = path.join(dir, "playbook.yml");
   const tasks = NOOP_HOOK_EVENTS.map((event) => `    - name: ${event}\n      command: /bin/true\n`).join("");
@@ -72,7 +75,13 @@ export const ansibleBenchmark: Benchmark = {
     options.log(`ansible: forks 5 ${(forks5 / 1000).toFixed(1)} s, forks ${hosts} ${(forks20 / 1000).toFixed(1)} s`);
 
     // Ansible gets both cores, so Landline does too: neither the server nor the agents are pinned here.
-    const server = await startBenchServer({ scenario: "ansible", dataRoot: options.dataRoot, fresh: options.fresh, cpuProfile: options.cpuProfile, pin: false });
+    const server = await startBenchServer({
+      scenario: "ansible",
+      dataRoot: options.dataRoot,
+      fresh: options.fresh,
+      cpuProfile: options.cpuProfile,
+      pin: false,
+    });
     let agents: RealAgents | null = null;
     let watcher: DeploymentWatcher | null = null;
     try {
@@ -93,8 +102,22 @@ export const ansibleBenchmark: Benchmark = {
         figures: [
           figure("ansible", `ansible-playbook, ${hosts} local hosts × 5 no-op tasks, forks 5`, forks5 / 1000, "s"),
           figure("ansible", `ansible-playbook, ${hosts} local hosts × 5 no-op tasks, forks ${hosts}`, forks20 / 1000, "s"),
-          figure("ansible", `Landline, ${hosts} real agents × 5 no-op hooks, AllAtOnce (median of 3)`, landline / 1000, "s", undefined, "server and agents share both cores, as Ansible does"),
-          figure("ansible", "speed-up of Landline over the faster Ansible run", ratio, "×", { atLeast: 10 }, `over forks 5: ${(forks5 / landline).toFixed(1)}×`),
+          figure(
+            "ansible",
+            `Landline, ${hosts} real agents × 5 no-op hooks, AllAtOnce (median of 3)`,
+            landline / 1000,
+            "s",
+            undefined,
+            "server and agents share both cores, as Ansible does",
+          ),
+          figure(
+            "ansible",
+            "speed-up of Landline over the faster Ansible run",
+            ratio,
+            "×",
+            { atLeast: 10 },
+            `over forks 5: ${(forks5 / landline).toFixed(1)}×`,
+          ),
         ],
         details: { hosts, forks5, forks20, walls, ansibleVersion: execFileSync("ansible-playbook", ["--version"], { encoding: "utf8" }).split("\n")[0] },
       };

@@ -29,12 +29,20 @@ type ScenarioState = { fingerprint: string; apiToken: string | null };
 function schemaFingerprint(): string {
   const hash = createHash("sha256");
   const dir = path.join(REPO_ROOT, "drizzle");
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) hash.update(fs.readFileSync(path.join(dir, file)));
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort())
+    hash.update(fs.readFileSync(path.join(dir, file)));
   return hash.digest("hex").slice(0, 16);
 }
 
 /** The scenario's directory: server data, cached credentials and bundles. Emptied when stale or `fresh`. */
-export function prepareScenarioDir(dataRoot: string, scenario: string, fresh: boolean): { dir: string; state: ScenarioState; saveState: (s: ScenarioState) => void } {
+export function prepareScenarioDir(
+  dataRoot: string,
+  scenario: string,
+  fresh: boolean,
+): { dir: string; state: ScenarioState; saveState: (s: ScenarioState) => void } {
   const dir = path.join(dataRoot, scenario);
   const stateFile = path.join(dir, "state.json");
   const fingerprint = schemaFingerprint();

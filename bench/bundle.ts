@@ -16,7 +16,8 @@ type DownloadRun = Awaited<ReturnType<SimFleet["download"]>> & { serverCpuSecond
 
 const PAIRS = 3;
 const rate = (r: DownloadRun) => r.bytes / MB / (r.wallMs / 1000);
-const cpuNote = (r: DownloadRun) => `server ${(r.serverCpuSeconds / (r.bytes / 1024 ** 3)).toFixed(2)} CPU s/GB, clients ${(r.clientCpuSeconds / (r.bytes / 1024 ** 3)).toFixed(2)} CPU s/GB`;
+const cpuNote = (r: DownloadRun) =>
+  `server ${(r.serverCpuSeconds / (r.bytes / 1024 ** 3)).toFixed(2)} CPU s/GB, clients ${(r.clientCpuSeconds / (r.bytes / 1024 ** 3)).toFixed(2)} CPU s/GB`;
 
 /** Starts bench/plain-file-server.ts on the server core; resolves with its URL. */
 async function startPlainFileServer(file: string) {
@@ -85,10 +86,38 @@ export const bundleBenchmark: Benchmark = {
       const complete = rounds.every((r) => r.landline.bytes === expected && r.landline.failures === 0);
       return {
         figures: [
-          figure("bundle", `${agentCount} agents × ${bytes / MB} MB: Landline throughput`, rate(landline), "MB/s", undefined, `${(landline.wallMs / 1000).toFixed(1)} s; ${complete ? "every byte arrived" : `${landline.failures} failed, ${landline.bytes} of ${expected} bytes`}; ${cpuNote(landline)}`),
-          figure("bundle", "loopback ceiling: plain Node server, same file, same clients", rate(ceiling), "MB/s", undefined, `${(ceiling.wallMs / 1000).toFixed(1)} s; ${cpuNote(ceiling)}`),
-          figure("bundle", "Landline throughput as a share of the ceiling (median of 3 pairs)", ratio * 100, "%", { text: "≥ 80 %", met: complete && ratio >= 0.8 }, `pairs: ${rounds.map((r) => `${Math.round(r.ratio * 100)}%`).join(", ")}`),
-          figure("bundle", "server RSS growth during the downloads", (memory.peak - memory.first) / MB, "MB", { below: 100 }, `from ${(memory.first / MB).toFixed(0)} MB`),
+          figure(
+            "bundle",
+            `${agentCount} agents × ${bytes / MB} MB: Landline throughput`,
+            rate(landline),
+            "MB/s",
+            undefined,
+            `${(landline.wallMs / 1000).toFixed(1)} s; ${complete ? "every byte arrived" : `${landline.failures} failed, ${landline.bytes} of ${expected} bytes`}; ${cpuNote(landline)}`,
+          ),
+          figure(
+            "bundle",
+            "loopback ceiling: plain Node server, same file, same clients",
+            rate(ceiling),
+            "MB/s",
+            undefined,
+            `${(ceiling.wallMs / 1000).toFixed(1)} s; ${cpuNote(ceiling)}`,
+          ),
+          figure(
+            "bundle",
+            "Landline throughput as a share of the ceiling (median of 3 pairs)",
+            ratio * 100,
+            "%",
+            { text: "≥ 80 %", met: complete && ratio >= 0.8 },
+            `pairs: ${rounds.map((r) => `${Math.round(r.ratio * 100)}%`).join(", ")}`,
+          ),
+          figure(
+            "bundle",
+            "server RSS growth during the downloads",
+            (memory.peak - memory.first) / MB,
+            "MB",
+            { below: 100 },
+            `from ${(memory.first / MB).toFixed(0)} MB`,
+          ),
         ],
         details: { agentCount, bundleBytes: revision.size, rounds, memory: { first: memory.first, peak: memory.peak, last: memory.last } },
       };

@@ -7,7 +7,6 @@ import type { TagSet } from "../server/contracts/resources";
 import { REVISION_UPLOAD_PATH, type RevisionUploadResult } from "../server/contracts/revision";
 import type { BenchServer } from "./bench-server";
 
-
 function isConflict(error: unknown): boolean {
   return (error as { data?: { code?: string } }).data?.code === "CONFLICT";
 }

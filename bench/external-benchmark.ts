@@ -21,7 +21,15 @@ export function figuresFromOutput(benchmark: string, stdout: string, exitCode: n
     try {
       const parsed: unknown = JSON.parse(line);
       if (isPrintedFigure(parsed)) {
-        figures.push({ benchmark, name: parsed.name, value: parsed.value, unit: parsed.unit ?? "", goal: parsed.goal ?? null, met: parsed.met ?? null, ...(parsed.note ? { note: parsed.note } : {}) });
+        figures.push({
+          benchmark,
+          name: parsed.name,
+          value: parsed.value,
+          unit: parsed.unit ?? "",
+          goal: parsed.goal ?? null,
+          met: parsed.met ?? null,
+          ...(parsed.note ? { note: parsed.note } : {}),
+        });
       }
     } catch {
       // not a figure
@@ -59,7 +67,11 @@ export function externalBenchmark({ name, file, summary, quickArgs = [], parse }
       const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve, reject) => {
         // It starts its own server and clients: give it the whole machine, not the bench process's core.
         const [command, ...rest] = [...pinnedCommand("all"), process.execPath, ...args];
-        const child = spawn(command, rest, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, LANDLINE_BENCH_DIR: options.dataRoot } });
+        const child = spawn(command, rest, {
+          cwd: REPO_ROOT,
+          stdio: ["ignore", "pipe", "inherit"],
+          env: { ...process.env, LANDLINE_BENCH_DIR: options.dataRoot },
+        });
         let out = "";
         child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
         child.on("error", reject);

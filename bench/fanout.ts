@@ -24,8 +24,16 @@ export const fanoutBenchmark: Benchmark = {
       const { client } = server;
       await stopLeftoverDeployments(client);
       const groups = { small: `first-${small}`, large: `all-${large}` };
-      await ensureDeploymentGroup(client, { applicationName: APPLICATION, deploymentGroupName: groups.small, onPremisesTagSet: [[{ type: "KEY_ONLY", key: `first-${small}` }]] });
-      await ensureDeploymentGroup(client, { applicationName: APPLICATION, deploymentGroupName: groups.large, onPremisesTagSet: [[{ type: "KEY_ONLY", key: `first-${large}` }]] });
+      await ensureDeploymentGroup(client, {
+        applicationName: APPLICATION,
+        deploymentGroupName: groups.small,
+        onPremisesTagSet: [[{ type: "KEY_ONLY", key: `first-${small}` }]],
+      });
+      await ensureDeploymentGroup(client, {
+        applicationName: APPLICATION,
+        deploymentGroupName: groups.large,
+        onPremisesTagSet: [[{ type: "KEY_ONLY", key: `first-${large}` }]],
+      });
       const revision = await uploadRevision(server.url, server.apiToken, APPLICATION, (await packNoopBundle(server.scenarioDir)).file);
 
       const hosts = simHosts("fanout", large, (i) => [
@@ -44,7 +52,12 @@ export const fanoutBenchmark: Benchmark = {
       options.log(`fanout: ${large} simulated agents connected in ${(connectMs / 1000).toFixed(1)} s`);
       watcher = await openDeploymentWatcher(server.url, server.apiToken, client);
       const deploy = (group: string, config: string) =>
-        deployAndWait(client, watcher!, { applicationName: APPLICATION, deploymentGroupName: group, revisionId: revision.revisionId, deploymentConfigName: config }, 300_000);
+        deployAndWait(
+          client,
+          watcher!,
+          { applicationName: APPLICATION, deploymentGroupName: group, revisionId: revision.revisionId, deploymentConfigName: config },
+          300_000,
+        );
 
       await deploy(groups.small, "CodeDeployDefault.AllAtOnce");
       const smallAll: number[] = [];
@@ -57,7 +70,14 @@ export const fanoutBenchmark: Benchmark = {
 
       const eventsPerSecond = (hostCount: number, ms: number) => (hostCount * EVENTS_PER_HOST) / (ms / 1000);
       const figures: Figure[] = [
-        figure("fanout", `AllAtOnce, ${small} hosts: create → Succeeded (median of 3)`, median(smallAll) / 1000, "s", undefined, `${Math.round(eventsPerSecond(small, median(smallAll))).toLocaleString("en-US")} host-events/s`),
+        figure(
+          "fanout",
+          `AllAtOnce, ${small} hosts: create → Succeeded (median of 3)`,
+          median(smallAll) / 1000,
+          "s",
+          undefined,
+          `${Math.round(eventsPerSecond(small, median(smallAll))).toLocaleString("en-US")} host-events/s`,
+        ),
         figure(
           "fanout",
           `AllAtOnce, ${large.toLocaleString("en-US")} hosts: create → Succeeded`,
@@ -66,8 +86,22 @@ export const fanoutBenchmark: Benchmark = {
           large === 1000 ? { below: 5 } : undefined,
           `${Math.round(eventsPerSecond(large, largeAll)).toLocaleString("en-US")} host-events/s; one batch, so this is the per-batch overhead`,
         ),
-        figure("fanout", `OneAtATime, ${small} hosts: create → Succeeded`, smallOne / 1000, "s", undefined, `${Math.round(eventsPerSecond(small, smallOne)).toLocaleString("en-US")} host-events/s`),
-        figure("fanout", `OneAtATime, ${small} hosts: overhead per host (batch)`, smallOne / small, "ms", { below: 30 }, "hooks take 0 ms, so all of it is overhead"),
+        figure(
+          "fanout",
+          `OneAtATime, ${small} hosts: create → Succeeded`,
+          smallOne / 1000,
+          "s",
+          undefined,
+          `${Math.round(eventsPerSecond(small, smallOne)).toLocaleString("en-US")} host-events/s`,
+        ),
+        figure(
+          "fanout",
+          `OneAtATime, ${small} hosts: overhead per host (batch)`,
+          smallOne / small,
+          "ms",
+          { below: 30 },
+          "hooks take 0 ms, so all of it is overhead",
+        ),
       ];
       return { figures, details: { connectMs, smallAll, largeAll, smallOne, eventsPerHost: EVENTS_PER_HOST, simErrors: stats.errorSamples, simStats: stats } };
     } finally {

@@ -46,13 +46,19 @@ export function growHistory(file: string, layout: HistoryLayout, deployments: nu
     const seeds = layout.seedDeploymentIds.length;
     const copies = Math.ceil(Math.max(0, deployments - existing) / seeds);
     if (copies === 0) return 0;
-    const firstCopy = Math.floor((db.prepare("SELECT count(*) AS n FROM deployments WHERE id GLOB 'd-[0-9]*' AND length(id) = 11 AND id NOT GLOB '*[A-Z]*'").get() as { n: number }).n / seeds) + 1;
+    const firstCopy =
+      Math.floor(
+        (db.prepare("SELECT count(*) AS n FROM deployments WHERE id GLOB 'd-[0-9]*' AND length(id) = 11 AND id NOT GLOB '*[A-Z]*'").get() as { n: number }).n /
+          seeds,
+      ) + 1;
     db.exec(`CREATE TEMP TABLE seed_d (old TEXT PRIMARY KEY, k INTEGER NOT NULL);
              CREATE TEMP TABLE seed_t (old TEXT PRIMARY KEY, d TEXT NOT NULL, k INTEGER NOT NULL);
              CREATE TEMP TABLE copies (c INTEGER PRIMARY KEY, app TEXT NOT NULL, grp TEXT NOT NULL, shift INTEGER NOT NULL, failed INTEGER NOT NULL, actor TEXT NOT NULL);`);
     const addSeed = db.prepare("INSERT INTO seed_d (old, k) VALUES (?, ?)");
     layout.seedDeploymentIds.forEach((id, k) => addSeed.run(id, k));
-    db.exec("INSERT INTO seed_t (old, d, k) SELECT t.id, t.deployment_id, row_number() OVER (ORDER BY t.id) - 1 FROM deployment_targets t JOIN seed_d s ON s.old = t.deployment_id");
+    db.exec(
+      "INSERT INTO seed_t (old, d, k) SELECT t.id, t.deployment_id, row_number() OVER (ORDER BY t.id) - 1 FROM deployment_targets t JOIN seed_d s ON s.old = t.deployment_id",
+    );
     const targetsPerCopy = (db.prepare("SELECT count(*) AS n FROM seed_t").get() as { n: number }).n;
     const newD = `printf('d-%09d', c.c * ${seeds} + s.k)`;
     const newT = `printf('t-%012d', c.c * ${targetsPerCopy} + st.k)`;
@@ -83,7 +89,13 @@ export function growHistory(file: string, layout: HistoryLayout, deployments: nu
         db,
         "deployment_targets",
         "t",
-        { id: newT, deployment_id: newD, started_at: shifted("t", "started_at"), completed_at: shifted("t", "completed_at"), last_updated_at: shifted("t", "last_updated_at") },
+        {
+          id: newT,
+          deployment_id: newD,
+          started_at: shifted("t", "started_at"),
+          completed_at: shifted("t", "completed_at"),
+          last_updated_at: shifted("t", "last_updated_at"),
+        },
         "deployment_targets t JOIN seed_t st ON st.old = t.id JOIN seed_d s ON s.old = st.d CROSS JOIN copies c",
       ),
     );
@@ -130,7 +142,14 @@ export function growHistory(file: string, layout: HistoryLayout, deployments: nu
         db.exec("DELETE FROM copies");
         for (let c = from; c < to; c++) {
           const where = c % 2 === 0 ? layout.measured : layout.others[(c >> 1) % layout.others.length];
-          addCopy.run(c, where.applicationId, where.deploymentGroupId, c * COPY_SPACING_MS, c % FAILED_EVERY === 0 ? 1 : 0, layout.actors[c % layout.actors.length]);
+          addCopy.run(
+            c,
+            where.applicationId,
+            where.deploymentGroupId,
+            c * COPY_SPACING_MS,
+            c % FAILED_EVERY === 0 ? 1 : 0,
+            layout.actors[c % layout.actors.length],
+          );
         }
         copyDeployments.run();
         copyTargets.run();
@@ -139,7 +158,8 @@ export function growHistory(file: string, layout: HistoryLayout, deployments: nu
         copyAudit.run();
       })();
       const done = (to - firstCopy) * seeds;
-      if ((to - firstCopy) % (BATCH_COPIES * 10) === 0 || to === firstCopy + copies) log(`history: copied ${done.toLocaleString("en-US")} deployments in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      if ((to - firstCopy) % (BATCH_COPIES * 10) === 0 || to === firstCopy + copies)
+        log(`history: copied ${done.toLocaleString("en-US")} deployments in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
     db.pragma("wal_checkpoint(TRUNCATE)");
     return copies * seeds;
@@ -158,7 +178,8 @@ export function measureStorage(file: string): StorageFigures {
   const db = new Database(file, { readonly: true });
   try {
     const sizes = new Map<string, number>();
-    for (const row of db.prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name").all() as { name: string; bytes: number }[]) sizes.set(row.name, row.bytes);
+    for (const row of db.prepare("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name").all() as { name: string; bytes: number }[])
+      sizes.set(row.name, row.bytes);
     const tableOf = new Map<string, string>();
     for (const row of db.prepare("SELECT name, tbl_name FROM sqlite_master").all() as { name: string; tbl_name: string }[]) tableOf.set(row.name, row.tbl_name);
     const bytesOf = (tables: string[]) => [...sizes].filter(([name]) => tables.includes(tableOf.get(name) ?? name)).reduce((sum, [, bytes]) => sum + bytes, 0);
@@ -167,7 +188,13 @@ export function measureStorage(file: string): StorageFigures {
     const logLines = count("log_lines");
     const history = ["deployments", "deployment_targets", "lifecycle_events", "audit_log", "host_group_results"];
     const fileBytes = (db.prepare("SELECT page_count * page_size AS n FROM pragma_page_count, pragma_page_size").get() as { n: number }).n;
-    return { deployments, logLines, bytesPerLogLine: bytesOf(["log_lines"]) / Math.max(1, logLines), bytesPerDeployment: bytesOf(history) / Math.max(1, deployments), fileBytes };
+    return {
+      deployments,
+      logLines,
+      bytesPerLogLine: bytesOf(["log_lines"]) / Math.max(1, logLines),
+      bytesPerDeployment: bytesOf(history) / Math.max(1, deployments),
+      fileBytes,
+    };
   } finally {
     db.close();
   }

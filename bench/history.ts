@@ -64,7 +64,10 @@ function deepCursors(file: string): { deployments: string; auditId: number } {
   const db = new Database(file, { readonly: true });
   try {
     const n = (db.prepare("SELECT count(*) AS n FROM deployments").get() as { n: number }).n;
-    const d = db.prepare("SELECT created_at AS at, id FROM deployments ORDER BY created_at, id LIMIT 1 OFFSET ?").get(Math.floor(n / 10)) as { at: number; id: string };
+    const d = db.prepare("SELECT created_at AS at, id FROM deployments ORDER BY created_at, id LIMIT 1 OFFSET ?").get(Math.floor(n / 10)) as {
+      at: number;
+      id: string;
+    };
     const audit = db.prepare("SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 10 FROM audit_log)").get() as { id: number };
     return { deployments: `${d.at}:${d.id}`, auditId: audit.id };
   } finally {
@@ -127,7 +130,12 @@ async function measurePages(server: BenchServer, runs: number): Promise<Measurem
 }
 
 /** One database size: seeds it (once; the data directory is reused), grows it, restarts the server on it and measures. */
-async function measureSize(options: BenchmarkOptions, size: keyof Sizes, deployments: number, runs: number): Promise<{ m: Measurements; storage: StorageFigures; rss: { first: number; peak: number } }> {
+async function measureSize(
+  options: BenchmarkOptions,
+  size: keyof Sizes,
+  deployments: number,
+  runs: number,
+): Promise<{ m: Measurements; storage: StorageFigures; rss: { first: number; peak: number } }> {
   const scenario = `${NAME}-${size}`;
   const server = await startBenchServer({ scenario, dataRoot: options.dataRoot, fresh: options.fresh, cpuProfile: options.cpuProfile, ui: true });
   let agents: Awaited<ReturnType<typeof startRealAgents>> | null = null;
@@ -137,7 +145,11 @@ async function measureSize(options: BenchmarkOptions, size: keyof Sizes, deploym
     const bundle = await packNoopBundle(server.scenarioDir);
     const revision = await prepareBenchGroup(server, { applicationName: APPLICATION, deploymentGroupName: GROUP, benchTag: NAME }, bundle.file);
     for (const applicationName of OTHER_APPLICATIONS) {
-      await ensureDeploymentGroup(client, { applicationName, deploymentGroupName: GROUP, onPremisesTagSet: [[{ type: "KEY_AND_VALUE", key: "bench", value: `${NAME}-none` }]] });
+      await ensureDeploymentGroup(client, {
+        applicationName,
+        deploymentGroupName: GROUP,
+        onPremisesTagSet: [[{ type: "KEY_AND_VALUE", key: "bench", value: `${NAME}-none` }]],
+      });
     }
     const input = { applicationName: APPLICATION, deploymentGroupName: GROUP, revisionId: revision.revisionId };
     agents = await startRealAgents(server, { names: HOSTS, tags: [{ key: "bench", value: NAME }] });
@@ -152,7 +164,9 @@ async function measureSize(options: BenchmarkOptions, size: keyof Sizes, deploym
       state = { seedDeploymentIds };
       fs.writeFileSync(stateFile, JSON.stringify(state));
     }
-    const added = growHistory(server.databasePath, layoutOf(server.databasePath, state.seedDeploymentIds), deployments, (line) => options.log(`${scenario}: ${line}`));
+    const added = growHistory(server.databasePath, layoutOf(server.databasePath, state.seedDeploymentIds), deployments, (line) =>
+      options.log(`${scenario}: ${line}`),
+    );
     options.log(`${scenario}: ${added.toLocaleString("en-US")} deployments added; restarting the server on it`);
     watcher.close();
     await server.restart();
@@ -190,7 +204,8 @@ const MB = 1024 * 1024;
 /** Months of history: the same measurements on a small database and on one grown to 100,000 deployments. */
 export const historyBenchmark: Benchmark = {
   name: NAME,
-  summary: "100,000 deployments copied from real ones vs a small database: create → Succeeded, deployments.list and auditLog.list per filter (first and deep page), overview and deployments pages in Chromium, server RSS peak, bytes per log line and per deployment",
+  summary:
+    "100,000 deployments copied from real ones vs a small database: create → Succeeded, deployments.list and auditLog.list per filter (first and deep page), overview and deployments pages in Chromium, server RSS peak, bytes per log line and per deployment",
   async run(options) {
     const sizes: Sizes = { small: 60, large: options.quick ? 20_000 : 100_000 };
     const runs = options.quick ? 3 : 5;
@@ -201,13 +216,36 @@ export const historyBenchmark: Benchmark = {
     for (const [name, value] of Object.entries(large.m)) {
       const base = small.m[name];
       const ratio = value / base;
-      figures.push(figure(NAME, `${name} (${label})`, value, "ms", { text: "≤ 1.2 × small", met: ratio <= 1.2 }, `small: ${base.toFixed(1)} ms, ×${ratio.toFixed(2)}`));
+      figures.push(
+        figure(NAME, `${name} (${label})`, value, "ms", { text: "≤ 1.2 × small", met: ratio <= 1.2 }, `small: ${base.toFixed(1)} ms, ×${ratio.toFixed(2)}`),
+      );
     }
     const rssGrowth = (large.rss.peak - small.rss.peak) / MB;
     figures.push(
-      figure(NAME, `server RSS peak (${label})`, large.rss.peak / MB, "MB", { text: "≤ small + 50 MB", met: rssGrowth <= 50 }, `small: ${(small.rss.peak / MB).toFixed(0)} MB, +${rssGrowth.toFixed(0)} MB`),
-      figure(NAME, `bytes per log line (${large.storage.logLines.toLocaleString("en-US")} lines)`, large.storage.bytesPerLogLine, "B", undefined, `small: ${small.storage.bytesPerLogLine.toFixed(0)} B; table and indexes`),
-      figure(NAME, "bytes per deployment (targets, events, audit entry, indexes)", large.storage.bytesPerDeployment, "B", undefined, `small: ${small.storage.bytesPerDeployment.toFixed(0)} B`),
+      figure(
+        NAME,
+        `server RSS peak (${label})`,
+        large.rss.peak / MB,
+        "MB",
+        { text: "≤ small + 50 MB", met: rssGrowth <= 50 },
+        `small: ${(small.rss.peak / MB).toFixed(0)} MB, +${rssGrowth.toFixed(0)} MB`,
+      ),
+      figure(
+        NAME,
+        `bytes per log line (${large.storage.logLines.toLocaleString("en-US")} lines)`,
+        large.storage.bytesPerLogLine,
+        "B",
+        undefined,
+        `small: ${small.storage.bytesPerLogLine.toFixed(0)} B; table and indexes`,
+      ),
+      figure(
+        NAME,
+        "bytes per deployment (targets, events, audit entry, indexes)",
+        large.storage.bytesPerDeployment,
+        "B",
+        undefined,
+        `small: ${small.storage.bytesPerDeployment.toFixed(0)} B`,
+      ),
       figure(NAME, "database file", large.storage.fileBytes / MB, "MB", undefined, `small: ${(small.storage.fileBytes / MB).toFixed(1)} MB`),
     );
     return { figures, details: { small, large } };

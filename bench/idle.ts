@@ -36,7 +36,9 @@ async function measureStep(server: BenchServer, fleet: SimFleet, n: number, base
     eventLoopP99Ms: Math.max(0, (metrics.get("nodejs_eventloop_lag_p99_seconds") ?? NaN) * 1000 - LOOP_SAMPLE_INTERVAL_MS),
     eventLoopMaxMs: Math.max(0, (metrics.get("nodejs_eventloop_lag_max_seconds") ?? NaN) * 1000 - LOOP_SAMPLE_INTERVAL_MS),
   };
-  log(`idle: ${n} agents connected in ${(connectMs / 1000).toFixed(1)} s; ${(step.rssPerAgent / KB).toFixed(1)} KB RSS/agent, CPU ${(cpu * 100).toFixed(1)}%, loop p99 ${step.eventLoopP99Ms.toFixed(1)} ms`);
+  log(
+    `idle: ${n} agents connected in ${(connectMs / 1000).toFixed(1)} s; ${(step.rssPerAgent / KB).toFixed(1)} KB RSS/agent, CPU ${(cpu * 100).toFixed(1)}%, loop p99 ${step.eventLoopP99Ms.toFixed(1)} ms`,
+  );
   return step;
 }
 
@@ -86,23 +88,40 @@ export const idleBenchmark: Benchmark = {
       // Enrolling thousands of hosts warms caches; a fresh process gives a clean baseline.
       await server.restart();
       const openFiles = server.openFileLimit();
-      if (openFiles !== null && openFiles < descriptorsNeeded) throw new Error(`the server may open only ${openFiles} files, and ${max} agents need about ${descriptorsNeeded}; raise the hard limit (ulimit -Hn)`);
+      if (openFiles !== null && openFiles < descriptorsNeeded)
+        throw new Error(`the server may open only ${openFiles} files, and ${max} agents need about ${descriptorsNeeded}; raise the hard limit (ulimit -Hn)`);
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       const baseline = await sample(server);
       options.log(`idle: baseline RSS ${(baseline.rss / KB / KB).toFixed(0)} MB, heap ${(baseline.heap / KB / KB).toFixed(0)} MB`);
       const measured = [];
       for (const n of steps) measured.push(await measureStep(server, fleet, n, baseline, options.log));
       const reconnect = await measureReconnect(server, fleet, max);
-      options.log(`idle: ${max} agents back ${(reconnect.fromListeningMs / 1000).toFixed(1)} s after the new server listened (${(reconnect.fromKillMs / 1000).toFixed(1)} s after the kill)`);
+      options.log(
+        `idle: ${max} agents back ${(reconnect.fromListeningMs / 1000).toFixed(1)} s after the new server listened (${(reconnect.fromKillMs / 1000).toFixed(1)} s after the kill)`,
+      );
 
       const figures: Figure[] = [];
       for (const step of measured) {
         const atMax = step.n === max && !options.quick;
         const label = step.n.toLocaleString("en-US");
         figures.push(
-          figure("idle", `${label} agents: server RSS per agent`, step.rssPerAgent / KB, "KB", atMax ? { text: "≤ 30 KB", met: step.rssPerAgent / KB <= 30 } : undefined, `heap ${(step.heapPerAgent / KB).toFixed(1)} KB/agent; RSS ${(step.rss / KB / KB).toFixed(0)} MB`),
+          figure(
+            "idle",
+            `${label} agents: server RSS per agent`,
+            step.rssPerAgent / KB,
+            "KB",
+            atMax ? { text: "≤ 30 KB", met: step.rssPerAgent / KB <= 30 } : undefined,
+            `heap ${(step.heapPerAgent / KB).toFixed(1)} KB/agent; RSS ${(step.rss / KB / KB).toFixed(0)} MB`,
+          ),
           figure("idle", `${label} agents: server CPU while idle (10 s)`, step.cpuShare * 100, "% of a core", atMax ? { below: 5 } : undefined),
-          figure("idle", `${label} agents: event-loop delay p99 (from the server's /metrics)`, step.eventLoopP99Ms, "ms", undefined, `max ${step.eventLoopMaxMs.toFixed(0)} ms; connected in ${(step.connectMs / 1000).toFixed(1)} s`),
+          figure(
+            "idle",
+            `${label} agents: event-loop delay p99 (from the server's /metrics)`,
+            step.eventLoopP99Ms,
+            "ms",
+            undefined,
+            `max ${step.eventLoopMaxMs.toFixed(0)} ms; connected in ${(step.connectMs / 1000).toFixed(1)} s`,
+          ),
         );
       }
       figures.push(

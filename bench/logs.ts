@@ -23,7 +23,11 @@ const MB = 1024 * 1024;
 async function subscribeToLogs(serverUrl: string, apiToken: string, targetIds: string[]) {
   const latency = new LatencyHistogram();
   let received = 0;
-  const socket: Socket<ServerToBrowserEvents, BrowserToServerEvents> = io(`${serverUrl}${BROWSER_NAMESPACE}`, { auth: { token: apiToken }, transports: ["websocket"], forceNew: true });
+  const socket: Socket<ServerToBrowserEvents, BrowserToServerEvents> = io(`${serverUrl}${BROWSER_NAMESPACE}`, {
+    auth: { token: apiToken },
+    transports: ["websocket"],
+    forceNew: true,
+  });
   socket.on("log:lines", (update) => {
     const now = Date.now();
     for (const line of update.lines) {
@@ -69,9 +73,17 @@ export const logsBenchmark: Benchmark = {
       });
       await fleet.connect(agentCount);
       watcher = await openDeploymentWatcher(server.url, server.apiToken, client);
-      const { deploymentId } = await client.deployments.create.mutate({ applicationName: APPLICATION, deploymentGroupName: GROUP, revisionId: revision.revisionId });
+      const { deploymentId } = await client.deployments.create.mutate({
+        applicationName: APPLICATION,
+        deploymentGroupName: GROUP,
+        revisionId: revision.revisionId,
+      });
       const targets = await client.deployments.listTargets.query({ deploymentId });
-      subscriber = await subscribeToLogs(server.url, server.apiToken, targets.map((t) => t.targetId));
+      subscriber = await subscribeToLogs(
+        server.url,
+        server.apiToken,
+        targets.map((t) => t.targetId),
+      );
       await fleet.waitFor((s) => s.streamWaiting >= agentCount, 60_000);
 
       const rss = sampleRss(server.pid, 500);
@@ -86,7 +98,7 @@ export const logsBenchmark: Benchmark = {
       const memory = rss.stop();
       const warm = rss.samples.find((s) => s.at >= rss.samples[0].at + durationMs / 3)?.rss ?? memory.first;
       // Let the subscriber drain what is still on the wire.
-      for (let last = -1; last !== subscriber.received(); ) {
+      for (let last = -1; last !== subscriber.received();) {
         last = subscriber.received();
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
@@ -100,13 +112,36 @@ export const logsBenchmark: Benchmark = {
       const p50 = subscriber.latency.percentile(50);
       const p99 = subscriber.latency.percentile(99);
       const growth = (memory.last - warm) / warm;
-      options.log(`logs: ${stored} of ${stats.linesSent} lines stored in ${seconds.toFixed(1)} s; deployment ${end.status}; subscriber got ${subscriber.received()}`);
+      options.log(
+        `logs: ${stored} of ${stats.linesSent} lines stored in ${seconds.toFixed(1)} s; deployment ${end.status}; subscriber got ${subscriber.received()}`,
+      );
       return {
         figures: [
-          figure("logs", `${agentCount} agents × 100-byte lines: lines persisted per second`, perSecond, "lines/s", { atLeast: 50_000 }, `${((perSecond * LINE_BYTES) / MB).toFixed(1)} MB/s of text; CPU: server ${((cpuSeconds / seconds) * 100).toFixed(0)}%, agents + subscriber ${((loadCpuSeconds / seconds) * 100).toFixed(0)}% of a core`),
-          figure("logs", "lines lost (sent − rows in SQLite)", lost, "lines", { text: "0", met: lost === 0 }, `${stats.linesSent.toLocaleString("en-US")} sent, ${stored.toLocaleString("en-US")} stored`),
+          figure(
+            "logs",
+            `${agentCount} agents × 100-byte lines: lines persisted per second`,
+            perSecond,
+            "lines/s",
+            { atLeast: 50_000 },
+            `${((perSecond * LINE_BYTES) / MB).toFixed(1)} MB/s of text; CPU: server ${((cpuSeconds / seconds) * 100).toFixed(0)}%, agents + subscriber ${((loadCpuSeconds / seconds) * 100).toFixed(0)}% of a core`,
+          ),
+          figure(
+            "logs",
+            "lines lost (sent − rows in SQLite)",
+            lost,
+            "lines",
+            { text: "0", met: lost === 0 },
+            `${stats.linesSent.toLocaleString("en-US")} sent, ${stored.toLocaleString("en-US")} stored`,
+          ),
           figure("logs", "line written → /live subscriber: p50", p50, "ms"),
-          figure("logs", "line written → /live subscriber: p99", p99, "ms", { below: 1000 }, `${subscriber.received().toLocaleString("en-US")} lines received; max ${Math.round(subscriber.latency.max)} ms`),
+          figure(
+            "logs",
+            "line written → /live subscriber: p99",
+            p99,
+            "ms",
+            { below: 1000 },
+            `${subscriber.received().toLocaleString("en-US")} lines received; max ${Math.round(subscriber.latency.max)} ms`,
+          ),
           figure(
             "logs",
             "server RSS at the end of the run",
@@ -116,7 +151,19 @@ export const logsBenchmark: Benchmark = {
             `start ${(memory.first / MB).toFixed(0)} MB, after a third ${(warm / MB).toFixed(0)} MB, peak ${(memory.peak / MB).toFixed(0)} MB`,
           ),
         ],
-        details: { agentCount, durationMs, batchLines: BATCH_LINES, stored, seconds, cpuSeconds, loadCpuSeconds, memory, warm, simStats: stats, deploymentStatus: end.status },
+        details: {
+          agentCount,
+          durationMs,
+          batchLines: BATCH_LINES,
+          stored,
+          seconds,
+          cpuSeconds,
+          loadCpuSeconds,
+          memory,
+          warm,
+          simStats: stats,
+          deploymentStatus: end.status,
+        },
       };
     } finally {
       subscriber?.close();

@@ -35,7 +35,17 @@ const uiScale = externalBenchmark({
   summary: "deployment page with 1,000 hosts and a 100,000-line log in Chromium: load, DOM rows, scroll frame times (bench/ui-scale.ts)",
   quickArgs: ["--quick"],
 });
-const benchmarks: Benchmark[] = [trivialBenchmark, fanoutBenchmark, idleBenchmark, logsBenchmark, bundleBenchmark, ansibleBenchmark, historyBenchmark, ...(uploadMemory ? [uploadMemory] : []), ...(uiScale ? [uiScale] : [])];
+const benchmarks: Benchmark[] = [
+  trivialBenchmark,
+  fanoutBenchmark,
+  idleBenchmark,
+  logsBenchmark,
+  bundleBenchmark,
+  ansibleBenchmark,
+  historyBenchmark,
+  ...(uploadMemory ? [uploadMemory] : []),
+  ...(uiScale ? [uiScale] : []),
+];
 
 async function main(): Promise<void> {
   const program = new Command("bench")
@@ -85,7 +95,14 @@ async function main(): Promise<void> {
   console.log(renderTable(figures));
   if (opts.markdown) console.log(`\n${renderMarkdown(figures)}`);
   const file = writeResults(
-    { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), quick: opts.quick, environment: describeEnvironment(options.dataRoot), figures, runs },
+    {
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      quick: opts.quick,
+      environment: describeEnvironment(options.dataRoot),
+      figures,
+      runs,
+    },
     startedAt,
   );
   console.log(`\nresults: ${path.relative(process.cwd(), file)} (${((finishedAt.getTime() - startedAt.getTime()) / 1000).toFixed(0)} s)`);

@@ -18,7 +18,11 @@ export function renderTable(figures: readonly Figure[]): string {
   ]);
   const header = ["benchmark", "figure", "value", "goal", "met", "note"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
@@ -59,7 +63,9 @@ export function describeEnvironment(dataRoot: string) {
     pinned: canPin,
     dataRootFileSystem: fileSystemType(dataRoot),
     bufferutil: packageVersion("bufferutil") !== null,
-    packages: Object.fromEntries(["socket.io", "socket.io-client", "engine.io", "ws", "better-sqlite3", "drizzle-orm", "@trpc/server", "zod"].map((p) => [p, packageVersion(p)])),
+    packages: Object.fromEntries(
+      ["socket.io", "socket.io-client", "engine.io", "ws", "better-sqlite3", "drizzle-orm", "@trpc/server", "zod"].map((p) => [p, packageVersion(p)]),
+    ),
   };
 }
 

@@ -290,7 +290,18 @@ async function handle(request: SimRequest): Promise<unknown> {
       serverUrl = request.serverUrl;
       mode = request.mode;
       request.hosts.forEach((host) =>
-        agents.push({ host, credential: request.credentials[host.name] ?? null, socket: null, ready: false, readyAt: 0, seq: 0, results: new Map(), held: null, streaming: null, onReady: [] }),
+        agents.push({
+          host,
+          credential: request.credentials[host.name] ?? null,
+          socket: null,
+          ready: false,
+          readyAt: 0,
+          seq: 0,
+          results: new Map(),
+          held: null,
+          streaming: null,
+          onReady: [],
+        }),
       );
       return await enrollMissing(request.enrollToken);
     }

@@ -32,11 +32,22 @@ describe("simulated agents against the real server", () => {
     const revision = await uploadRevision(server.url, server.apiToken, "sim-test", (await packNoopBundle(server.scenarioDir)).file);
     const credentialsFile = path.join(server.scenarioDir, "sim-credentials.json");
     const hosts = simHosts("sim", 3, () => [{ key: "bench", value: "sim-test" }]);
-    const fleet = await startSimFleet({ serverUrl: server.url, enrollToken: await server.enrollmentToken(3), hosts, workers: 2, credentialsFile, mode: { kind: "logs", streamEvent: "AfterInstall" } });
+    const fleet = await startSimFleet({
+      serverUrl: server.url,
+      enrollToken: await server.enrollmentToken(3),
+      hosts,
+      workers: 2,
+      credentialsFile,
+      mode: { kind: "logs", streamEvent: "AfterInstall" },
+    });
     const watcher = await openDeploymentWatcher(server.url, server.apiToken, server.client);
     try {
       await fleet.connect(3);
-      const { deploymentId } = await server.client.deployments.create.mutate({ applicationName: "sim-test", deploymentGroupName: "all", revisionId: revision.revisionId });
+      const { deploymentId } = await server.client.deployments.create.mutate({
+        applicationName: "sim-test",
+        deploymentGroupName: "all",
+        revisionId: revision.revisionId,
+      });
       await fleet.waitFor((s) => s.streamWaiting === 3, 20_000);
       await fleet.stream(300, 10, 100);
       expect((await watcher.waitForEnd(deploymentId, 20_000)).status).toBe("Succeeded");

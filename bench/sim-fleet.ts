@@ -66,7 +66,8 @@ export async function startSimFleet(options: SimFleetOptions) {
       await askAll((_, i) => ({ type: "connect", count: Math.ceil((count - i) / workers.length), concurrency: concurrencyPerWorker }));
       const elapsed = performance.now() - started;
       const stats = await fleet.stats();
-      if (stats.ready < count) throw new Error(`only ${stats.ready} of ${count} simulated agents connected (${stats.errorSamples.join("; ") || "no error reported"})`);
+      if (stats.ready < count)
+        throw new Error(`only ${stats.ready} of ${count} simulated agents connected (${stats.errorSamples.join("; ") || "no error reported"})`);
       return elapsed;
     },
 
@@ -99,7 +100,9 @@ export async function startSimFleet(options: SimFleetOptions) {
         const stats = await fleet.stats(readySince);
         if (predicate(stats)) return performance.now() - started;
         if (performance.now() - started > timeoutMs) {
-          throw new Error(`simulated agents: condition not met within ${timeoutMs} ms (ready ${stats.ready}/${stats.hosts}, errors: ${stats.errorSamples.join("; ") || "none"})`);
+          throw new Error(
+            `simulated agents: condition not met within ${timeoutMs} ms (ready ${stats.ready}/${stats.hosts}, errors: ${stats.errorSamples.join("; ") || "none"})`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, intervalMs));
       }

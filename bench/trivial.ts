@@ -51,10 +51,24 @@ export const trivialBenchmark: Benchmark = {
       options.log(`trivial: median ${wall.toFixed(0)} ms over ${runs} (floor ${floor.toFixed(1)} ms, live updates ${watcher.live ? "on" : "off: polling"})`);
       return {
         figures: [
-          figure("trivial", `1 real agent, 5 no-op hooks: create → Succeeded (median of ${runs})`, wall, "ms", { below: limit }, `goal = min(2 × floor + 200, 500)`),
+          figure(
+            "trivial",
+            `1 real agent, 5 no-op hooks: create → Succeeded (median of ${runs})`,
+            wall,
+            "ms",
+            { below: limit },
+            `goal = min(2 × floor + 200, 500)`,
+          ),
           figure("trivial", "floor: sha256 + unpack + 5 × sh no-op (median)", floor, "ms"),
           figure("trivial", "server-recorded createTime → completeTime (median)", median(serverSide), "ms"),
-          figure("trivial", "of which inside the 7 lifecycle events, as the agent reports them (median)", median(insideEvents), "ms", undefined, "the rest is dispatch, acknowledgement and log delivery between events"),
+          figure(
+            "trivial",
+            "of which inside the 7 lifecycle events, as the agent reports them (median)",
+            median(insideEvents),
+            "ms",
+            undefined,
+            "the rest is dispatch, acknowledgement and log delivery between events",
+          ),
         ],
         details: { walls, serverSide, insideEvents, floor, live: watcher.live, revision },
       };

@@ -102,9 +102,16 @@ async function scriptSeconds(cdp: CDPSession): Promise<number> {
 async function measureScroll(page: Page, cdp: CDPSession, scroller: string, row: string) {
   const scriptBefore = await scriptSeconds(cdp);
   const r = await page.evaluate(scrollThrough, { scroller, row, steps: SCROLL_STEPS });
-  const scriptPerStep = ((await scriptSeconds(cdp)) - scriptBefore) * 1000 / SCROLL_STEPS;
+  const scriptPerStep = (((await scriptSeconds(cdp)) - scriptBefore) * 1000) / SCROLL_STEPS;
   if (!r.reachedBottom) throw new Error(`${scroller} did not reach its bottom`);
-  return { p50: percentile(r.frames, 50), p95: percentile(r.frames, 95), max: Math.max(...r.frames), longTasks: await longTasksBetween(page, r.start, r.end), maxRows: r.maxRows, scriptPerStep };
+  return {
+    p50: percentile(r.frames, 50),
+    p95: percentile(r.frames, 95),
+    max: Math.max(...r.frames),
+    longTasks: await longTasksBetween(page, r.start, r.end),
+    maxRows: r.maxRows,
+    scriptPerStep,
+  };
 }
 
 async function heapAfterGcMb(cdp: CDPSession): Promise<number> {
@@ -117,7 +124,10 @@ type RunResult = Record<string, number>;
 
 async function measureOnce(page: Page, cdp: CDPSession, url: string, d: LargeDeployment): Promise<RunResult> {
   await page.goto(`${url}/deployments/${d.deploymentId}`);
-  await page.waitForFunction(() => window.__uiScale!.marks.lastLogLine !== undefined && window.__uiScale!.marks.hostRows !== undefined, null, { timeout: 120_000, polling: 250 });
+  await page.waitForFunction(() => window.__uiScale!.marks.lastLogLine !== undefined && window.__uiScale!.marks.hostRows !== undefined, null, {
+    timeout: 120_000,
+    polling: 250,
+  });
   const marks = await page.evaluate(() => window.__uiScale!.marks);
   await page.getByTestId("log-view").getByText(d.lastLineText).waitFor();
   const loadLongTasks = await longTasksBetween(page, 0, marks.lastLogLine);

@@ -58,7 +58,15 @@ function writeRevisionDir(name: string, hooks: Record<string, string>, appspecOv
   }
   const appspec =
     appspecOverride ??
-    ["version: 0.0", "os: linux", "files:", "  - source: index.html", `    destination: ${installDir}`, "file_exists_behavior: OVERWRITE", ...(hookLines.length ? ["hooks:", ...hookLines] : [])].join("\n");
+    [
+      "version: 0.0",
+      "os: linux",
+      "files:",
+      "  - source: index.html",
+      `    destination: ${installDir}`,
+      "file_exists_behavior: OVERWRITE",
+      ...(hookLines.length ? ["hooks:", ...hookLines] : []),
+    ].join("\n");
   fs.writeFileSync(path.join(dir, "appspec.yml"), `${appspec}\n`);
   return dir;
 }
@@ -84,7 +92,11 @@ beforeAll(async () => {
   try {
     const admin = findUserByEmail(db, TEST_ADMIN.email)!;
     token = createApiToken(db, { userId: admin.id, role: admin.role }, { name: "cli tests" }, Date.now()).token;
-    const enroll = createEnrollmentToken(db, { name: "cli tests", expiresHours: 1, maxUses: 1, tags: [], allowHostTags: true, requireApproval: false, createdBy: null }, Date.now());
+    const enroll = createEnrollmentToken(
+      db,
+      { name: "cli tests", expiresHours: 1, maxUses: 1, tags: [], allowHostTags: true, requireApproval: false, createdBy: null },
+      Date.now(),
+    );
     client = createLandlineClient({ url: server.url, token });
     await client.applications.create.mutate({ applicationName: "shop" });
     await client.deploymentGroups.create.mutate({
@@ -118,7 +130,11 @@ afterAll(async () => {
 
 describe("landline push", () => {
   it("refuses a bad appspec locally, naming file, line and field, and uploads nothing", async () => {
-    const dir = writeRevisionDir("bad", {}, ["version: 0.0", "os: linux", "hooks:", "  AfterInstall:", "    - location: scripts/missing.sh", "      timeout: 0"].join("\n"));
+    const dir = writeRevisionDir(
+      "bad",
+      {},
+      ["version: 0.0", "os: linux", "hooks:", "  AfterInstall:", "    - location: scripts/missing.sh", "      timeout: 0"].join("\n"),
+    );
     const run = await runCli(["push", dir, "--app", "shop"]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
@@ -152,7 +168,12 @@ describe("landline push", () => {
     const again = await runCli(["--json", "push", dir, "--app", "shop", "--format", "zip"]);
     expect(again.code).toBe(0);
     const parsed = JSON.parse(again.stdout) as { revisionId: string; sha256: string; bundleType: string; created: boolean };
-    expect(parsed).toMatchObject({ revisionId: expect.stringMatching(/^r-/), sha256: expect.stringMatching(/^[0-9a-f]{64}$/), bundleType: "zip", created: true });
+    expect(parsed).toMatchObject({
+      revisionId: expect.stringMatching(/^r-/),
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      bundleType: "zip",
+      created: true,
+    });
   });
 });
 
@@ -249,7 +270,11 @@ describe("webhook notifications through the real server", () => {
     deliveredCount = deliveries.length;
     expect(deliveries.filter((d) => d.attempts === 2)).toHaveLength(1);
     expect(receiver.received).toHaveLength(deliveries.length + 1);
-    const events = receiver.received.map((r) => ({ event: r.headers["landline-event"] as string, delivery: r.headers["landline-delivery"] as string, body: JSON.parse(r.body) as { deploymentId: string } }));
+    const events = receiver.received.map((r) => ({
+      event: r.headers["landline-event"] as string,
+      delivery: r.headers["landline-delivery"] as string,
+      body: JSON.parse(r.body) as { deploymentId: string },
+    }));
     for (const r of receiver.received) expect(verifyWebhookSignature(webhookSecret, r.body, r.headers["landline-signature"] as string)).toBe(true);
     expect(events.map((e) => e.event)).not.toContain("InstanceStart");
     expect(events.map((e) => e.event)).not.toContain("InstanceSuccess");
@@ -272,7 +297,13 @@ describe("/metrics after deployments", () => {
     const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(res.status).toBe(200);
     const text = await res.text();
-    const value = (series: string) => Number(text.split("\n").find((l) => l.startsWith(`${series} `))?.split(" ")[1] ?? NaN);
+    const value = (series: string) =>
+      Number(
+        text
+          .split("\n")
+          .find((l) => l.startsWith(`${series} `))
+          ?.split(" ")[1] ?? NaN,
+      );
     expect(value('landline_deployments{status="Succeeded"}')).toBe(1);
     expect(value('landline_deployments{status="Failed"}')).toBe(1);
     expect(value('landline_deployments{status="Stopped"}')).toBe(2);
@@ -351,7 +382,13 @@ describe("terminal escapes from hooks, tags and descriptions", () => {
   const expectNoControls = (text: string) => expect(withoutColours(text)).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
 
   it("prints them without control sequences but keeps colours, --json keeps them exact, and a normal deployment still succeeds", async () => {
-    await client.hosts.updateTags.mutate({ hostName: "web-1", tags: [{ key: "env", value: "prod" }, { key: "note", value: hostile }] });
+    await client.hosts.updateTags.mutate({
+      hostName: "web-1",
+      tags: [
+        { key: "env", value: "prod" },
+        { key: "note", value: hostile },
+      ],
+    });
     try {
       const hosts = await runCli(["hosts", "list"]);
       expect(hosts.code).toBe(0);
@@ -362,7 +399,20 @@ describe("terminal escapes from hooks, tags and descriptions", () => {
 
       const dir = writeRevisionDir("hostile", { AfterInstall: 'cat "$(dirname "$0")/hostile.txt"\nexit 9' });
       fs.writeFileSync(path.join(dir, "scripts", "hostile.txt"), `${hostile}\n`);
-      const watched = await runCli(["deploy", "--app", "shop", "--group", "prod", "--dir", dir, "--description", `evil ${hostile}`, "--wait", "--timeout", "90s"]);
+      const watched = await runCli([
+        "deploy",
+        "--app",
+        "shop",
+        "--group",
+        "prod",
+        "--dir",
+        dir,
+        "--description",
+        `evil ${hostile}`,
+        "--wait",
+        "--timeout",
+        "90s",
+      ]);
       expect(watched.code).toBe(3);
       expectNoControls(watched.stdout);
       expectNoControls(watched.stderr);
@@ -379,7 +429,18 @@ describe("terminal escapes from hooks, tags and descriptions", () => {
       await client.hosts.updateTags.mutate({ hostName: "web-1", tags: [{ key: "env", value: "prod" }] });
     }
 
-    const normal = await runCli(["deploy", "--app", "shop", "--group", "prod", "--dir", writeRevisionDir("after-hostile", { ValidateService: "true" }), "--wait", "--timeout", "90s"]);
+    const normal = await runCli([
+      "deploy",
+      "--app",
+      "shop",
+      "--group",
+      "prod",
+      "--dir",
+      writeRevisionDir("after-hostile", { ValidateService: "true" }),
+      "--wait",
+      "--timeout",
+      "90s",
+    ]);
     expect(normal.code).toBe(0);
     expect(normal.stdout).toMatch(/Deployment d-[A-Z0-9]{9} Succeeded/);
     // Six CLI processes and two deployments: more than the default limit on a busy machine.

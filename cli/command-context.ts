@@ -35,7 +35,10 @@ export function commandAction<Args extends unknown[]>(fn: (ctx: CommandContext, 
     try {
       process.exitCode = (await fn(ctx, ...(args.slice(0, -1) as Args))) ?? EXIT.ok;
     } catch (err) {
-      process.exitCode = reportError(term, describeRequestError(err, (connection as Connection | null)?.url ?? flags.url ?? process.env.LANDLINE_URL ?? "the server"));
+      process.exitCode = reportError(
+        term,
+        describeRequestError(err, (connection as Connection | null)?.url ?? flags.url ?? process.env.LANDLINE_URL ?? "the server"),
+      );
     }
   };
 }

@@ -35,7 +35,11 @@ export function describeRequestError(err: unknown, url: string): CliError {
         return new CliError(err.message);
       case "BAD_REQUEST":
       case "UNPROCESSABLE_CONTENT":
-        return new CliError(err.message.startsWith("[") ? "The server refused the input" : err.message, EXIT.invalid, (data.fieldErrors ?? []).map((f) => `  ${f.path}: ${f.message}`));
+        return new CliError(
+          err.message.startsWith("[") ? "The server refused the input" : err.message,
+          EXIT.invalid,
+          (data.fieldErrors ?? []).map((f) => `  ${f.path}: ${f.message}`),
+        );
       case undefined: {
         const cause = (err.cause as { cause?: { code?: string; message?: string } } | undefined)?.cause;
         if (cause?.code) return new CliError(`Cannot reach ${url}: ${cause.code}${cause.message ? ` (${cause.message})` : ""}`);

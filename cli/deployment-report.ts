@@ -17,7 +17,13 @@ export type TargetFailure = {
 };
 
 /** Reads the last `tail` lines a target logged for one event, paging through deployments.logs. */
-async function readLastLines(client: LandlineClient, deploymentId: string, targetId: string, eventName: string | null, tail: number): Promise<{ lines: string[]; complete: boolean }> {
+async function readLastLines(
+  client: LandlineClient,
+  deploymentId: string,
+  targetId: string,
+  eventName: string | null,
+  tail: number,
+): Promise<{ lines: string[]; complete: boolean }> {
   let afterSeq = 0;
   let kept: string[] = [];
   for (let page = 0; page < 50; page++) {
@@ -54,7 +60,12 @@ export async function readTargetFailures(
         await new Promise((r) => setTimeout(r, 250));
         logs = await readLastLines(client, snapshot.deployment.deploymentId, t.targetId, event?.lifecycleEventName ?? null, FAILURE_TAIL_LINES);
       }
-      const tail = event?.diagnostics?.logTail ? event.diagnostics.logTail.split("\n").filter((l) => l !== "").slice(-FAILURE_TAIL_LINES) : [];
+      const tail = event?.diagnostics?.logTail
+        ? event.diagnostics.logTail
+            .split("\n")
+            .filter((l) => l !== "")
+            .slice(-FAILURE_TAIL_LINES)
+        : [];
       return {
         targetId: t.targetId,
         hostName: t.hostName,
@@ -131,7 +142,9 @@ export function renderSummary(term: Terminal, snapshot: DeploymentSnapshot, fail
   for (const f of failures) {
     lines.push("");
     const script = f.scriptName ? ` ${f.scriptName}` : "";
-    lines.push(`${paint(term, "red", `${f.hostName} failed`)}${f.lifecycleEvent ? ` in ${f.lifecycleEvent}` : ""}${f.errorCode ? ` (${f.errorCode})` : ""}${script}`);
+    lines.push(
+      `${paint(term, "red", `${f.hostName} failed`)}${f.lifecycleEvent ? ` in ${f.lifecycleEvent}` : ""}${f.errorCode ? ` (${f.errorCode})` : ""}${script}`,
+    );
     if (f.message) lines.push(`  ${f.message.split("\n")[0]}`);
     if (f.lastLines.length > 0) {
       lines.push(paint(term, "dim", `  last ${f.lastLines.length} lines:`));

@@ -25,7 +25,14 @@ export function createProgram(): Command {
     .option("--json", "print machine-readable JSON on stdout (and nothing else)")
     .showHelpAfterError("(run landline --help for usage)")
     .addHelpText("after", `\n${EXIT_CODES_HELP}\n\n${ENVIRONMENT_HELP}\n`);
-  for (const command of [createPushCommand(), createDeployCommand(), createDeploymentsCommand(), createRevisionsCommand(), createHostsCommand(), createAppsCommand()]) {
+  for (const command of [
+    createPushCommand(),
+    createDeployCommand(),
+    createDeploymentsCommand(),
+    createRevisionsCommand(),
+    createHostsCommand(),
+    createAppsCommand(),
+  ]) {
     program.addCommand(command);
   }
   return program;

@@ -125,5 +125,8 @@ export function formatDuration(ms: number): string {
 
 export function formatTime(ms: number | null | undefined): string {
   if (!ms) return "-";
-  return new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  return new Date(ms)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
 }

@@ -32,7 +32,14 @@ async function deployAndWait(revisionId: string, status: string): Promise<string
 beforeAll(async () => {
   stack = await startStack();
   session = await apiAs(stack.server.url);
-  await Promise.all(HOSTS.map((name, i) => startAgent(stack, session.api, name, [{ key: "env", value: "prod" }, { key: "zone", value: `z${i + 1}` }])));
+  await Promise.all(
+    HOSTS.map((name, i) =>
+      startAgent(stack, session.api, name, [
+        { key: "env", value: "prod" },
+        { key: "zone", value: `z${i + 1}` },
+      ]),
+    ),
+  );
   await session.api.applications.create.mutate({ applicationName: "storefront" });
   await session.api.deploymentGroups.create.mutate({
     applicationName: "storefront",
@@ -54,17 +61,38 @@ beforeAll(async () => {
     url,
     session,
     "storefront",
-    await hookBundle("storefront-v2", { AfterInstall: `${chatty("AfterInstall")}\n    echo "Error: migration 0042_add_orders failed: column \\"total\\" does not exist" >&2\n    exit 3` }),
+    await hookBundle("storefront-v2", {
+      AfterInstall: `${chatty("AfterInstall")}\n    echo "Error: migration 0042_add_orders failed: column \\"total\\" does not exist" >&2\n    exit 3`,
+    }),
     "v1.1.0 with the orders migration",
   );
   const failedId = await deployAndWait(broken, "Failed");
-  await waitFor("the rollback to finish", async () => {
-    const rollbackId = (await session.api.deployments.get.query({ deploymentId: failedId })).rollbackInfo?.rollbackDeploymentId;
-    return rollbackId ? ["Succeeded", "Failed"].includes((await session.api.deployments.get.query({ deploymentId: rollbackId })).status) : false;
-  }, 90_000);
-  const held = await uploadBundle(url, session, "storefront", await hookBundle("storefront-v3", { AfterInstall: waitForFile("warming caches…", path.join(stack.workDir, "never")) }, 3600), "v1.1.1");
-  const { deploymentId: liveId } = await session.api.deployments.create.mutate({ applicationName: "storefront", deploymentGroupName: "production", revisionId: held, description: "Ship the checkout fix" });
-  await waitFor("the live deployment's first host to wait in AfterInstall", async () => (await session.api.deployments.listTargets.query({ deploymentId: liveId })).some((t) => t.currentEvent === "AfterInstall"), 90_000);
+  await waitFor(
+    "the rollback to finish",
+    async () => {
+      const rollbackId = (await session.api.deployments.get.query({ deploymentId: failedId })).rollbackInfo?.rollbackDeploymentId;
+      return rollbackId ? ["Succeeded", "Failed"].includes((await session.api.deployments.get.query({ deploymentId: rollbackId })).status) : false;
+    },
+    90_000,
+  );
+  const held = await uploadBundle(
+    url,
+    session,
+    "storefront",
+    await hookBundle("storefront-v3", { AfterInstall: waitForFile("warming caches…", path.join(stack.workDir, "never")) }, 3600),
+    "v1.1.1",
+  );
+  const { deploymentId: liveId } = await session.api.deployments.create.mutate({
+    applicationName: "storefront",
+    deploymentGroupName: "production",
+    revisionId: held,
+    description: "Ship the checkout fix",
+  });
+  await waitFor(
+    "the live deployment's first host to wait in AfterInstall",
+    async () => (await session.api.deployments.listTargets.query({ deploymentId: liveId })).some((t) => t.currentEvent === "AfterInstall"),
+    90_000,
+  );
   await session.api.apiTokens.create.mutate({ name: "ci", role: "viewer" }).catch(() => undefined);
   // A host of the staging group whose agent has gone away: the review dialog must warn about it.
   const spare = await startAgent(stack, session.api, "tour-spare", [{ key: "zone", value: "z1" }]);
@@ -81,7 +109,11 @@ beforeAll(async () => {
     { name: "new-group", path: "/applications/storefront/groups/new", ready: heading(/New deployment group/) },
     { name: "deploy", path: "/applications/storefront/deploy?group=production", ready: heading("Start a deployment") },
     { name: "deployments", path: "/deployments", ready: text(liveId) },
-    { name: "deployment-live", path: `/deployments/${liveId}`, ready: (p) => p.getByTestId("log-view").getByText("warming caches").first().waitFor({ timeout: 60_000 }) },
+    {
+      name: "deployment-live",
+      path: `/deployments/${liveId}`,
+      ready: (p) => p.getByTestId("log-view").getByText("warming caches").first().waitFor({ timeout: 60_000 }),
+    },
     { name: "deployment-failed", path: `/deployments/${failedId}`, ready: (p) => p.getByTestId("failure-diagnostics").first().waitFor() },
     { name: "deployment-succeeded", path: `/deployments/${succeededId}`, ready: (p) => p.getByTestId("log-view").getByText("step 8 of 8").first().waitFor() },
     { name: "hosts", path: "/hosts", ready: text("tour-web-1") },
@@ -161,7 +193,11 @@ describe("every page", () => {
       await nav.getByRole("link", { name: "Hosts" }).focus();
       await browser.page.keyboard.press("Enter");
       await browser.page.waitForURL(/\/hosts$/);
-      await waitFor("focus on the Hosts heading", () => browser.page.evaluate(() => document.activeElement?.tagName === "H1" && document.activeElement.textContent === "Hosts"), 10_000);
+      await waitFor(
+        "focus on the Hosts heading",
+        () => browser.page.evaluate(() => document.activeElement?.tagName === "H1" && document.activeElement.textContent === "Hosts"),
+        10_000,
+      );
       // An online host was "last seen" when its agent connected, which can read as hours ago; it is seen now.
       await browser.page.goto(`${stack.server.url}/hosts/tour-web-2`);
       await browser.page.getByText("Now (connected)").waitFor();
@@ -182,7 +218,9 @@ describe("every page", () => {
       await browser.page.getByText("2 hosts match").waitFor();
       await browser.page.getByRole("button", { name: "Review and deploy" }).click();
       const warning = browser.page.getByRole("dialog", { name: "Start this deployment?" }).getByTestId("offline-warning");
-      expect(await warning.innerText()).toMatch(/^1 host is offline: tour-spare\. When its turn comes, each fails unless its agent connects within the agent grace period/);
+      expect(await warning.innerText()).toMatch(
+        /^1 host is offline: tour-spare\. When its turn comes, each fails unless its agent connects within the agent grace period/,
+      );
     } finally {
       await browser.close();
     }

@@ -63,10 +63,16 @@ describe("failed deployment", () => {
     await diagnostics.getByText("ScriptFailed").waitFor();
     await diagnostics.getByText("scripts/hook.sh").first().waitFor();
     await diagnostics.getByText("boom: relation users does not exist").waitFor();
-    await page.getByRole("list", { name: "Lifecycle events" }).getByRole("button", { name: /AfterInstall.*Failed/ }).waitFor();
+    await page
+      .getByRole("list", { name: "Lifecycle events" })
+      .getByRole("button", { name: /AfterInstall.*Failed/ })
+      .waitFor();
     await page.getByTestId("target-list").getByText("failed in AfterInstall").first().waitFor();
 
-    const rollbackId = await waitFor("the rollback link", async () => (await api.deployments.get.query({ deploymentId: failedId })).rollbackInfo?.rollbackDeploymentId ?? undefined);
+    const rollbackId = await waitFor(
+      "the rollback link",
+      async () => (await api.deployments.get.query({ deploymentId: failedId })).rollbackInfo?.rollbackDeploymentId ?? undefined,
+    );
     const link = page.getByTestId("rollback-info").getByRole("link", { name: rollbackId });
     await link.waitFor();
     await link.click();

@@ -61,7 +61,17 @@ describe("first deployment", () => {
       expect(token).toBeTruthy();
       await dialog.getByRole("button", { name: "Done" }).click();
       if (name === "e2e-web-1") {
-        stack.agents.push(await spawnAgent({ serverUrl: url, enrollToken: token!, name, tags: [{ key: "env", value: "e2e" }, { key: "role", value: "web" }] }));
+        stack.agents.push(
+          await spawnAgent({
+            serverUrl: url,
+            enrollToken: token!,
+            name,
+            tags: [
+              { key: "env", value: "e2e" },
+              { key: "role", value: "web" },
+            ],
+          }),
+        );
       } else {
         const hostDir = fs.mkdtempSync(path.join(stack.workDir, "host-"));
         const shell = runShellCommand(standalone, hostDir);
@@ -81,7 +91,9 @@ describe("first deployment", () => {
     // The README's quick start, step by step: a new application's main action is "Upload revision".
     await page.getByRole("button", { name: "Upload revision" }).click();
     await page.getByRole("tab", { name: /Revisions/, selected: true }).waitFor();
-    const broken = await zipBuffer([{ name: "appspec.yml", body: "version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: scripts/hook.sh\n      timeout: soon\n" }]);
+    const broken = await zipBuffer([
+      { name: "appspec.yml", body: "version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: scripts/hook.sh\n      timeout: soon\n" },
+    ]);
     await page.getByLabel("Revision bundle file").setInputFiles({ name: "broken.zip", mimeType: "application/zip", buffer: broken });
     const problems = page.getByRole("list", { name: "Problems in the bundle" });
     await problems.getByText("appspec.yml:6").waitFor();
@@ -89,7 +101,10 @@ describe("first deployment", () => {
     const bundle = await hookBundle("shop-v1", { AfterInstall: waitForFile("shop-v1 waiting for release", releaseFile) });
     await page.getByLabel("Description (optional)").fill("first release");
     await page.getByLabel("Revision bundle file").setInputFiles({ name: "shop.zip", mimeType: "application/zip", buffer: bundle });
-    const uploaded = await page.getByRole("status").filter({ hasText: /Uploaded r-/ }).innerText();
+    const uploaded = await page
+      .getByRole("status")
+      .filter({ hasText: /Uploaded r-/ })
+      .innerText();
     const revisionId = /r-[A-Z0-9]{9}/.exec(uploaded)![0];
     await page.getByRole("table", { name: "Revisions" }).getByText(revisionId).waitFor();
 
@@ -119,7 +134,10 @@ describe("first deployment", () => {
     await page.getByTestId("log-view").getByText("shop-v1 waiting for release").first().waitFor({ timeout: 60_000 });
     // The hook is still blocked on the file: the line arrived live, not after the fact.
     expect(fs.existsSync(releaseFile)).toBe(false);
-    await page.getByRole("list", { name: "Lifecycle events" }).getByRole("button", { name: /AfterInstall.*In progress/ }).waitFor();
+    await page
+      .getByRole("list", { name: "Lifecycle events" })
+      .getByRole("button", { name: /AfterInstall.*In progress/ })
+      .waitFor();
     expect(await page.getByTestId("deployment-status").innerText()).toContain("In progress");
 
     fs.writeFileSync(releaseFile, "go");

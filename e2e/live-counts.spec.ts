@@ -41,7 +41,13 @@ afterAll(async () => {
 async function hostListCounts(page: Page): Promise<Counts> {
   const chips = await page.getByRole("group", { name: "Filter hosts by status" }).getByRole("button").allInnerTexts();
   const counts: Counts = { Pending: 0, InProgress: 0, Succeeded: 0, Failed: 0, Skipped: 0 };
-  const labels: Record<string, keyof Counts> = { Pending: "Pending", "In progress": "InProgress", Succeeded: "Succeeded", Failed: "Failed", Skipped: "Skipped" };
+  const labels: Record<string, keyof Counts> = {
+    Pending: "Pending",
+    "In progress": "InProgress",
+    Succeeded: "Succeeded",
+    Failed: "Failed",
+    Skipped: "Skipped",
+  };
   for (const chip of chips) {
     const m = /^(.*\S)\s+(\d+)$/.exec(chip.trim());
     if (m && labels[m[1]]) counts[labels[m[1]]] = Number(m[2]);
@@ -91,10 +97,14 @@ describe("live counts", () => {
     const rowOn = (p: Page) => p.getByRole("listitem").filter({ has: p.getByRole("link", { name: deploymentId }) });
 
     let released = 0;
-    const first = await waitFor("the first batch to reach AfterInstall", async () => {
-      const running = await inProgressHosts(deploymentId);
-      return running.length === 2 ? running : undefined;
-    }, 90_000);
+    const first = await waitFor(
+      "the first batch to reach AfterInstall",
+      async () => {
+        const running = await inProgressHosts(deploymentId);
+        return running.length === 2 ? running : undefined;
+      },
+      90_000,
+    );
     const atStart = await expectCountsAgree(page, 0);
     expect(atStart).toEqual({ Pending: 3, InProgress: 2, Succeeded: 0, Failed: 0, Skipped: 0 });
 
@@ -107,7 +117,12 @@ describe("live counts", () => {
       const counts = await expectCountsAgree(page, released);
       for (const p of [overview, group]) await rowOn(p).getByText(`${counts.Succeeded}/5 succeeded`).waitFor({ timeout: 15_000 });
       // The group's "What each host runs" follows each host as it succeeds, not only when the deployment ends.
-      await group.getByRole("table", { name: "Hosts and their revisions" }).getByRole("row").filter({ hasText: host }).getByText(revisionId).waitFor({ timeout: 15_000 });
+      await group
+        .getByRole("table", { name: "Hosts and their revisions" })
+        .getByRole("row")
+        .filter({ hasText: host })
+        .getByText(revisionId)
+        .waitFor({ timeout: 15_000 });
     }
     await page.getByTestId("deployment-status").getByText("Succeeded").waitFor({ timeout: 60_000 });
     expect(await summaryCounts(page)).toEqual({ Pending: 0, InProgress: 0, Succeeded: 5, Failed: 0, Skipped: 0 });

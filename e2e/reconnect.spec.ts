@@ -18,7 +18,11 @@ beforeAll(async () => {
   session = await apiAs(stack.server.url);
   await startAgent(stack, session.api, "drop-1", [{ key: "env", value: "e2e" }]);
   await session.api.applications.create.mutate({ applicationName: "resilient" });
-  await session.api.deploymentGroups.create.mutate({ applicationName: "resilient", deploymentGroupName: "production", onPremisesTagSet: [[{ type: "KEY_AND_VALUE", key: "env", value: "e2e" }]] });
+  await session.api.deploymentGroups.create.mutate({
+    applicationName: "resilient",
+    deploymentGroupName: "production",
+    onPremisesTagSet: [[{ type: "KEY_AND_VALUE", key: "env", value: "e2e" }]],
+  });
   browser = await openBrowser();
 });
 

@@ -35,7 +35,10 @@ describe("signing in", () => {
     await page.getByRole("alert").getByText("Wrong email or password").waitFor();
     for (let i = 2; i <= 5; i++) await attempt("mallory@example.com", `guess-number-${i}`);
     await attempt("mallory@example.com", "guess-number-6");
-    await page.getByRole("alert").getByText(/Too many failed sign-ins; try again in \d+ minutes?/).waitFor();
+    await page
+      .getByRole("alert")
+      .getByText(/Too many failed sign-ins; try again in \d+ minutes?/)
+      .waitFor();
 
     await attempt(TEST_ADMIN.email, TEST_ADMIN.password);
     await page.waitForURL(`${url}/deployments`);

@@ -23,8 +23,18 @@ beforeAll(async () => {
   await admin.api.users.create.mutate({ email: VIEWER.email, password: VIEWER.password, role: "viewer", name: "Vera Viewer" });
   await startAgent(stack, admin.api, "view-1", [{ key: "env", value: "e2e" }]);
   await admin.api.applications.create.mutate({ applicationName: "catalog" });
-  await admin.api.deploymentGroups.create.mutate({ applicationName: "catalog", deploymentGroupName: "production", onPremisesTagSet: [[{ type: "KEY_AND_VALUE", key: "env", value: "e2e" }]] });
-  const revisionId = await uploadBundle(stack.server.url, admin, "catalog", await hookBundle("catalog-v1", { AfterInstall: waitForFile("catalog waiting", releaseFile) }), "v1");
+  await admin.api.deploymentGroups.create.mutate({
+    applicationName: "catalog",
+    deploymentGroupName: "production",
+    onPremisesTagSet: [[{ type: "KEY_AND_VALUE", key: "env", value: "e2e" }]],
+  });
+  const revisionId = await uploadBundle(
+    stack.server.url,
+    admin,
+    "catalog",
+    await hookBundle("catalog-v1", { AfterInstall: waitForFile("catalog waiting", releaseFile) }),
+    "v1",
+  );
   ({ deploymentId } = await admin.api.deployments.create.mutate({ applicationName: "catalog", deploymentGroupName: "production", revisionId }));
   browser = await openBrowser();
 });
@@ -73,7 +83,11 @@ describe("viewer role", () => {
     const viewer = await apiAs(url, VIEWER.email, VIEWER.password);
     await expect(viewer.api.deployments.stop.mutate({ deploymentId })).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
     await expect(viewer.api.deployments.rollback.mutate({ deploymentId })).rejects.toMatchObject({ data: { code: "FORBIDDEN" } });
-    const upload = await fetch(`${url}/api/revisions?application=catalog`, { method: "POST", headers: { cookie: viewer.cookie, "content-type": "application/zip", origin: url }, body: new Uint8Array(await hookBundle("nope")) });
+    const upload = await fetch(`${url}/api/revisions?application=catalog`, {
+      method: "POST",
+      headers: { cookie: viewer.cookie, "content-type": "application/zip", origin: url },
+      body: new Uint8Array(await hookBundle("nope")),
+    });
     expect(upload.status).toBe(403);
   });
 });

@@ -5,7 +5,13 @@ import type { AuditActor, AuditEntry } from "./orchestrator/ports";
 import { recordAudit, recordAuditedChange } from "./storage/audit-rows";
 import { enrollmentTokenCommands } from "./auth/account-commands";
 import { createUser, findUserByEmail, setPassword } from "./auth/users";
-import { createApiTokenInputSchema, createEnrollmentTokenInputSchema, createUserInputSchema, emailSchema, resetPasswordInputSchema } from "./contracts/accounts";
+import {
+  createApiTokenInputSchema,
+  createEnrollmentTokenInputSchema,
+  createUserInputSchema,
+  emailSchema,
+  resetPasswordInputSchema,
+} from "./contracts/accounts";
 import type { HostTag } from "./contracts/resources";
 import { DomainError } from "./domain-errors";
 import { EnvError, loadEnv } from "./env";
@@ -79,7 +85,8 @@ function buildProgram(openDb: () => Db, print: (line: string) => void): Command 
       const input = parseWith(createUserInputSchema, opts);
       const db = openDb();
       const user = await createUser(db, input, Date.now(), {
-        alsoWrite: (created) => audit(db, { action: "users.create", resourceType: "user", resourceId: created.id, details: { email: created.email, role: input.role } }),
+        alsoWrite: (created) =>
+          audit(db, { action: "users.create", resourceType: "user", resourceId: created.id, details: { email: created.email, role: input.role } }),
       });
       print(`Created ${user.role} ${user.email} (id ${user.id})`);
       print("OK");
@@ -94,7 +101,9 @@ function buildProgram(openDb: () => Db, print: (line: string) => void): Command 
       const { password } = parseWith(resetPasswordInputSchema.pick({ password: true }), opts);
       const db = openDb();
       const user = userByEmail(db, opts.email);
-      await setPassword(db, user.id, password, Date.now(), undefined, () => audit(db, { action: "users.resetPassword", resourceType: "user", resourceId: user.id }));
+      await setPassword(db, user.id, password, Date.now(), undefined, () =>
+        audit(db, { action: "users.resetPassword", resourceType: "user", resourceId: user.id }),
+      );
       print(`Password reset for ${user.email}; their sessions were ended`);
       print("OK");
     });
@@ -107,7 +116,11 @@ function buildProgram(openDb: () => Db, print: (line: string) => void): Command 
     .option("--role <role>", "role of the token (at most the owner's; default the owner's)")
     .option("--expires-days <days>", "days until it expires (default: never)", wholeNumber("--expires-days"))
     .action((opts: { email: string; name: string; role?: string; expiresDays?: number }) => {
-      const input = parseWith(createApiTokenInputSchema, { name: opts.name, role: opts.role, expiresInDays: opts.expiresDays }, { expiresInDays: "expires-days" });
+      const input = parseWith(
+        createApiTokenInputSchema,
+        { name: opts.name, role: opts.role, expiresInDays: opts.expiresDays },
+        { expiresInDays: "expires-days" },
+      );
       const db = openDb();
       const user = userByEmail(db, opts.email);
       if (user.disabled) throw new CliError(`${user.email} is disabled; a token of theirs would not work`);
@@ -137,19 +150,28 @@ function buildProgram(openDb: () => Db, print: (line: string) => void): Command 
     .option("--tags <tags>", "tags for enrolled hosts, e.g. env=prod,role=web; agents cannot change them", parseTags)
     .option("--allow-host-tags", "let enrolling agents add tags with other keys (--tags on the agent)")
     .option("--require-approval", "enrolled hosts receive no deployment until an admin approves them")
-    .action((opts: { name?: string; expiresHours?: number | "never"; maxUses?: number | "unlimited"; tags?: HostTag[]; allowHostTags?: boolean; requireApproval?: boolean }) => {
-      const input = parseWith(createEnrollmentTokenInputSchema, {
-        ...opts,
-        expiresHours: opts.expiresHours === "never" ? null : opts.expiresHours,
-        maxUses: opts.maxUses === "unlimited" ? null : opts.maxUses,
-      });
-      const db = openDb();
-      const created = enrollmentTokenCommands.create({ db, now: Date.now }, CLI_ACTOR, input);
-      const uses = created.maxUses === null ? "unlimited uses" : created.maxUses === 1 ? "single use" : `${created.maxUses} uses`;
-      const expires = created.expiresAt === null ? "never expires" : `expires ${new Date(created.expiresAt).toISOString()}`;
-      print(`Enrollment token${created.name ? ` "${created.name}"` : ""} (${uses}, ${expires}); it is shown only once:`);
-      print(created.token);
-    });
+    .action(
+      (opts: {
+        name?: string;
+        expiresHours?: number | "never";
+        maxUses?: number | "unlimited";
+        tags?: HostTag[];
+        allowHostTags?: boolean;
+        requireApproval?: boolean;
+      }) => {
+        const input = parseWith(createEnrollmentTokenInputSchema, {
+          ...opts,
+          expiresHours: opts.expiresHours === "never" ? null : opts.expiresHours,
+          maxUses: opts.maxUses === "unlimited" ? null : opts.maxUses,
+        });
+        const db = openDb();
+        const created = enrollmentTokenCommands.create({ db, now: Date.now }, CLI_ACTOR, input);
+        const uses = created.maxUses === null ? "unlimited uses" : created.maxUses === 1 ? "single use" : `${created.maxUses} uses`;
+        const expires = created.expiresAt === null ? "never expires" : `expires ${new Date(created.expiresAt).toISOString()}`;
+        print(`Enrollment token${created.name ? ` "${created.name}"` : ""} (${uses}, ${expires}); it is shown only once:`);
+        print(created.token);
+      },
+    );
 
   return program;
 }

@@ -40,7 +40,12 @@ const envSchema = z.object({
   LANDLINE_TRUSTED_PROXIES: z
     .string()
     .default("")
-    .transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
     .superRefine((list, ctx) => {
       for (const entry of list) {
         try {
@@ -50,9 +55,7 @@ const envSchema = z.object({
         }
       }
     }),
-  LANDLINE_SECURE_COOKIES: z
-    .enum(["true", "false", "auto"])
-    .default("auto"),
+  LANDLINE_SECURE_COOKIES: z.enum(["true", "false", "auto"]).default("auto"),
 });
 
 export type Env = z.infer<typeof envSchema> & {

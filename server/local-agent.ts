@@ -16,13 +16,26 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..
 export function startLocalAgent(deps: Deps, serverUrl: string): () => void {
   const rootDir = path.join(deps.env.dataDir, "local-agent");
   const enrolled = fs.existsSync(path.join(rootDir, "credential.json"));
-  const name = `${os.hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 80) || "host"}-local`;
+  const name = `${
+    os
+      .hostname()
+      .replace(/[^A-Za-z0-9._-]/g, "-")
+      .slice(0, 80) || "host"
+  }-local`;
   const args = ["--import", "tsx", path.join(REPO_ROOT, "agent/main.ts"), "--server", serverUrl, "--root", rootDir, "--name", name, "--tags", "landline=local"];
   let enrollToken: string | null = null;
   if (!enrolled) {
     ({ token: enrollToken } = createEnrollmentToken(
       deps.db,
-      { name: "local agent", expiresHours: 1, maxUses: 1, tags: [{ key: "landline", value: "local" }], allowHostTags: false, requireApproval: false, createdBy: null },
+      {
+        name: "local agent",
+        expiresHours: 1,
+        maxUses: 1,
+        tags: [{ key: "landline", value: "local" }],
+        allowHostTags: false,
+        requireApproval: false,
+        createdBy: null,
+      },
       deps.now(),
     ));
     args.push("--enroll-stdin");
@@ -30,7 +43,11 @@ export function startLocalAgent(deps: Deps, serverUrl: string): () => void {
   let child: ChildProcess | null = null;
   let stopped = false;
   const launch = () => {
-    child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: [enrollToken ? "pipe" : "ignore", "pipe", "pipe"], env: { ...process.env, LANDLINE_TOKEN: "", LANDLINE_ADMIN_PASSWORD: "" } });
+    child = spawn(process.execPath, args, {
+      cwd: REPO_ROOT,
+      stdio: [enrollToken ? "pipe" : "ignore", "pipe", "pipe"],
+      env: { ...process.env, LANDLINE_TOKEN: "", LANDLINE_ADMIN_PASSWORD: "" },
+    });
     child.stdin?.end(`${enrollToken}\n`);
     const relay = (data: Buffer) => {
       for (const line of data.toString().split("\n")) if (line.trim()) console.log(`[local agent] ${line}`);

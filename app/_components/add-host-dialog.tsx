@@ -52,15 +52,34 @@ export function AddHostDialog({ open, onClose }: { open: boolean; onClose: () =>
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (parsed.error) return;
-    create.mutate({ name: hostName.trim() ? `host ${hostName.trim()}` : undefined, expiresHours, maxUses: 1, tags: parsed.tags, allowHostTags, requireApproval });
+    create.mutate({
+      name: hostName.trim() ? `host ${hostName.trim()}` : undefined,
+      expiresHours,
+      maxUses: 1,
+      tags: parsed.tags,
+      allowHostTags,
+      requireApproval,
+    });
   };
 
   return (
-    <Dialog open={open} onClose={close} title="Add a host" wide description="The agent dials out to Landline over HTTPS/WebSocket; the host needs Node.js 20 or newer and no open port.">
+    <Dialog
+      open={open}
+      onClose={close}
+      title="Add a host"
+      wide
+      description="The agent dials out to Landline over HTTPS/WebSocket; the host needs Node.js 20 or newer and no open port."
+    >
       {!created ? (
         <form onSubmit={submit} className="space-y-4">
           <div className="grid gap-4 sm:grid-cols-2">
-            <TextField label="Host name" value={hostName} onChange={(e) => setHostName(e.target.value)} placeholder="web-1" hint="Optional; defaults to the machine's host name." />
+            <TextField
+              label="Host name"
+              value={hostName}
+              onChange={(e) => setHostName(e.target.value)}
+              placeholder="web-1"
+              hint="Optional; defaults to the machine's host name."
+            />
             <SelectField label="Token expires after" value={expiresHours} onChange={(e) => setExpiresHours(Number(e.target.value))} error={fields.expiresHours}>
               {expiryChoices.map((c) => (
                 <option key={c.hours} value={c.hours}>
@@ -69,9 +88,26 @@ export function AddHostDialog({ open, onClose }: { open: boolean; onClose: () =>
               ))}
             </SelectField>
           </div>
-          <TextField label="Tags" value={tagText} onChange={(e) => setTagText(e.target.value)} placeholder="env=production role=web" error={parsed.error ?? undefined} hint="Deployment groups select hosts by these; the host gets exactly these tags. Space- or comma-separated key=value pairs." />
-          <CheckboxField label="The host may add more of its own" hint="With the agent's --tags option; it can never change the tags above." checked={allowHostTags} onChange={(e) => setAllowHostTags(e.target.checked)} />
-          <CheckboxField label="Require an admin's approval" hint="The host connects but receives no deployment until an admin approves it on the Hosts page." checked={requireApproval} onChange={(e) => setRequireApproval(e.target.checked)} />
+          <TextField
+            label="Tags"
+            value={tagText}
+            onChange={(e) => setTagText(e.target.value)}
+            placeholder="env=production role=web"
+            error={parsed.error ?? undefined}
+            hint="Deployment groups select hosts by these; the host gets exactly these tags. Space- or comma-separated key=value pairs."
+          />
+          <CheckboxField
+            label="The host may add more of its own"
+            hint="With the agent's --tags option; it can never change the tags above."
+            checked={allowHostTags}
+            onChange={(e) => setAllowHostTags(e.target.checked)}
+          />
+          <CheckboxField
+            label="Require an admin's approval"
+            hint="The host connects but receives no deployment until an admin approves it on the Hosts page."
+            checked={requireApproval}
+            onChange={(e) => setRequireApproval(e.target.checked)}
+          />
           {create.error ? <InlineError error={create.error} /> : null}
           <div className="flex justify-end gap-2">
             <Button onClick={close}>Cancel</Button>
@@ -83,7 +119,8 @@ export function AddHostDialog({ open, onClose }: { open: boolean; onClose: () =>
       ) : (
         <div className="space-y-4">
           <p className="text-sm text-muted">
-            Run one of these on the host. The token works once and expires in {expiryChoices.find((c) => c.hours === expiresHours)?.label ?? `${expiresHours} hours`}; it is shown only now.
+            Run one of these on the host. The token works once and expires in{" "}
+            {expiryChoices.find((c) => c.hours === expiresHours)?.label ?? `${expiresHours} hours`}; it is shown only now.
           </p>
           <div className="space-y-1.5">
             <h3 className="text-xs font-medium text-muted">Standalone agent (only Node.js needed)</h3>

@@ -27,11 +27,23 @@ type Props = {
 };
 
 /** Deployments newest first, live, with "load more". */
-export function DeploymentList({ applicationName, deploymentGroupName, status, showApplication = false, showGroup = true, pageSize = 25, emptyTitle = "No deployments yet", emptyText }: Props) {
+export function DeploymentList({
+  applicationName,
+  deploymentGroupName,
+  status,
+  showApplication = false,
+  showGroup = true,
+  pageSize = 25,
+  emptyTitle = "No deployments yet",
+  emptyText,
+}: Props) {
   const trpc = useTRPC();
   useLiveDeployments();
   const list = useInfiniteQuery(
-    trpc.deployments.list.infiniteQueryOptions({ applicationName, deploymentGroupName, status, limit: pageSize }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
+    trpc.deployments.list.infiniteQueryOptions(
+      { applicationName, deploymentGroupName, status, limit: pageSize },
+      { getNextPageParam: (last) => last.nextCursor ?? undefined },
+    ),
   );
   if (list.isPending) return <LoadingRows rows={4} />;
   if (list.isError) return <ErrorState error={list.error} onRetry={() => list.refetch()} />;
@@ -73,7 +85,10 @@ export function DeploymentRow({ d, showApplication, showGroup }: { d: Deployment
       </div>
       <div className="min-w-0">
         <div className="flex min-w-0 items-baseline gap-2">
-          <Link href={paths.deployment(d.deploymentId)} className="shrink-0 whitespace-nowrap font-mono text-xs font-medium text-fg after:absolute after:inset-0 hover:underline">
+          <Link
+            href={paths.deployment(d.deploymentId)}
+            className="shrink-0 whitespace-nowrap font-mono text-xs font-medium text-fg after:absolute after:inset-0 hover:underline"
+          >
             {d.deploymentId}
           </Link>
           <span className="min-w-0 truncate text-xs text-muted">
@@ -82,7 +97,11 @@ export function DeploymentRow({ d, showApplication, showGroup }: { d: Deployment
           </span>
           {d.creator === "codeDeployRollback" ? <span className="shrink-0 rounded bg-warn/10 px-1 text-[10px] font-medium text-warn">rollback</span> : null}
         </div>
-        {d.errorInformation ? <p className="truncate text-xs text-fail">{d.errorInformation.message}</p> : d.description ? <p className="truncate text-xs text-faint">{d.description}</p> : null}
+        {d.errorInformation ? (
+          <p className="truncate text-xs text-fail">{d.errorInformation.message}</p>
+        ) : d.description ? (
+          <p className="truncate text-xs text-faint">{d.description}</p>
+        ) : null}
       </div>
       <div className="col-span-3 row-start-2 sm:col-span-1 sm:row-start-auto">
         {total > 0 ? (

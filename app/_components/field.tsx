@@ -89,12 +89,24 @@ export function SelectField({ label, hint, error, className, hideLabel, id, chil
   );
 }
 
-export function CheckboxField({ label, hint, id, className = "", ...props }: { label: ReactNode; hint?: ReactNode; className?: string } & InputHTMLAttributes<HTMLInputElement>) {
+export function CheckboxField({
+  label,
+  hint,
+  id,
+  className = "",
+  ...props
+}: { label: ReactNode; hint?: ReactNode; className?: string } & InputHTMLAttributes<HTMLInputElement>) {
   const auto = useId();
   const fieldId = id ?? auto;
   return (
     <div className={`flex items-start gap-2 ${className}`}>
-      <input id={fieldId} type="checkbox" className="mt-0.5 h-4 w-4 rounded border-border-strong accent-[var(--accent)]" aria-describedby={hint ? `${fieldId}-hint` : undefined} {...props} />
+      <input
+        id={fieldId}
+        type="checkbox"
+        className="mt-0.5 h-4 w-4 rounded border-border-strong accent-[var(--accent)]"
+        aria-describedby={hint ? `${fieldId}-hint` : undefined}
+        {...props}
+      />
       <div>
         <label htmlFor={fieldId} className="text-sm text-fg">
           {label}

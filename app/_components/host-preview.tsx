@@ -43,7 +43,8 @@ export function HostPreview({ tagSet, title = "Matching hosts" }: { tagSet: TagS
         ) : (
           <>
             <p className="mb-2 text-sm">
-              <span className="text-lg font-semibold tabular-nums">{hosts.length}</span> <span className="text-muted">{hosts.length === 1 ? "host matches" : "hosts match"}</span>
+              <span className="text-lg font-semibold tabular-nums">{hosts.length}</span>{" "}
+              <span className="text-muted">{hosts.length === 1 ? "host matches" : "hosts match"}</span>
               {hosts.length > 0 ? (
                 <span className="text-xs text-muted">
                   {" "}

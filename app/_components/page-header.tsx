@@ -4,7 +4,19 @@ import { ChevronRightIcon } from "./icons";
 
 export type Crumb = { label: string; href?: string };
 
-export function PageHeader({ title, description, actions, crumbs, badge }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; crumbs?: Crumb[]; badge?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+  crumbs,
+  badge,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  crumbs?: Crumb[];
+  badge?: ReactNode;
+}) {
   return (
     <header className="mb-6 space-y-2">
       {crumbs && crumbs.length > 0 ? (
@@ -41,7 +53,19 @@ export function PageHeader({ title, description, actions, crumbs, badge }: { tit
   );
 }
 
-export function Section({ title, description, actions, children, className = "" }: { title?: ReactNode; description?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Section({
+  title,
+  description,
+  actions,
+  children,
+  className = "",
+}: {
+  title?: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <section className={`rounded-lg border border-border bg-surface ${className}`}>
       {title || actions ? (

@@ -44,7 +44,14 @@ export function UploadProgress({ fraction, label }: { fraction: number; label: s
         <span>{label}</span>
         <span className="tabular-nums">{pct}%</span>
       </div>
-      <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} className="h-2 w-full overflow-hidden rounded-full bg-surface-2">
+      <div
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct}
+        className="h-2 w-full overflow-hidden rounded-full bg-surface-2"
+      >
         <div className="h-full bg-accent transition-[width] duration-150" style={{ width: `${pct}%` }} />
       </div>
     </div>

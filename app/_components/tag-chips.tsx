@@ -6,7 +6,10 @@ export function TagChips({ tags, empty = "No tags", max }: { tags: HostTag[]; em
   return (
     <span className="inline-flex flex-wrap gap-1">
       {shown.map((t) => (
-        <span key={`${t.key}=${t.value}`} className="inline-flex items-center rounded border border-border bg-surface-2 px-1.5 py-px font-mono text-[11px] text-fg">
+        <span
+          key={`${t.key}=${t.value}`}
+          className="inline-flex items-center rounded border border-border bg-surface-2 px-1.5 py-px font-mono text-[11px] text-fg"
+        >
           <span className="text-muted">{t.key}</span>
           {t.value ? (
             <>

@@ -65,12 +65,16 @@ describe("errors the user reads", () => {
   });
 
   it("keeps a rate limit message that already says when to retry", () => {
-    const err = TRPCClientError.from({ error: { code: -32029, message: "Too many failed sign-ins; try again in 1 minute", data: { code: "TOO_MANY_REQUESTS", httpStatus: 429 } } });
+    const err = TRPCClientError.from({
+      error: { code: -32029, message: "Too many failed sign-ins; try again in 1 minute", data: { code: "TOO_MANY_REQUESTS", httpStatus: 429 } },
+    });
     expect(errorMessage(err)).toBe("Too many failed sign-ins; try again in 1 minute");
   });
 
   it("never shows an internal error's text", () => {
-    const err = TRPCClientError.from({ error: { code: -32603, message: "SqliteError: no such column x at Statement.run", data: { code: "INTERNAL_SERVER_ERROR", httpStatus: 500 } } });
+    const err = TRPCClientError.from({
+      error: { code: -32603, message: "SqliteError: no such column x at Statement.run", data: { code: "INTERNAL_SERVER_ERROR", httpStatus: 500 } },
+    });
     expect(errorMessage(err)).not.toContain("Sqlite");
     expect(errorMessage(err)).toMatch(/unexpected error/);
   });

@@ -58,6 +58,10 @@ function isNetworkError(err: TRPCClientError<never>): boolean {
 }
 
 function labelOf(path: string): string {
-  const last = path.split(".").filter((p) => !/^\d+$/.test(p)).pop() ?? path;
+  const last =
+    path
+      .split(".")
+      .filter((p) => !/^\d+$/.test(p))
+      .pop() ?? path;
   return last.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/^./, (c) => c.toUpperCase());
 }

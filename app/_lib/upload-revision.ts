@@ -2,8 +2,7 @@ import type { AppSpecError } from "@/server/contracts/appspec";
 import { bundleContentTypes, REVISION_UPLOAD_PATH, type RevisionUploadError, type RevisionUploadResult } from "@/server/contracts/revision";
 
 export type UploadOutcome =
-  | { ok: true; result: RevisionUploadResult; created: boolean }
-  | { ok: false; message: string; errors: AppSpecError[]; status: number };
+  { ok: true; result: RevisionUploadResult; created: boolean } | { ok: false; message: string; errors: AppSpecError[]; status: number };
 
 export type UploadHandle = { promise: Promise<UploadOutcome>; abort: () => void };
 

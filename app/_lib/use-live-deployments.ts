@@ -68,7 +68,12 @@ export function useLiveDeployments(): void {
     });
     const before = queryClient.getQueryData(trpc.deployments.get.queryKey({ deploymentId: u.deploymentId }));
     if (before) {
-      queryClient.setQueryData(trpc.deployments.get.queryKey({ deploymentId: u.deploymentId }), { ...before, status: u.status, deploymentOverview: u.overview, completeTime: u.completedAt ?? before.completeTime });
+      queryClient.setQueryData(trpc.deployments.get.queryKey({ deploymentId: u.deploymentId }), {
+        ...before,
+        status: u.status,
+        deploymentOverview: u.overview,
+        completeTime: u.completedAt ?? before.completeTime,
+      });
     }
     // A status that moves a deployment between filtered lists, or one not listed yet, needs the server's view.
     if (!found.value || found.statusChanged || u.completedAt !== null) refetchLists();

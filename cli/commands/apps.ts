@@ -19,7 +19,13 @@ export function createAppsCommand(): Command {
           a.latestDeployment ? `${a.latestDeployment.deploymentId} ${a.latestDeployment.status}` : "-",
           formatTime(a.createTime),
         ]);
-        for (const line of renderTable(term, ["APPLICATION", "GROUPS", "REVISIONS", "LATEST DEPLOYMENT", "CREATED"], rows, [() => null, () => null, () => null, (c) => (c === "-" ? null : statusStyle(c.split(" ")[1]))])) term.out(line);
+        for (const line of renderTable(term, ["APPLICATION", "GROUPS", "REVISIONS", "LATEST DEPLOYMENT", "CREATED"], rows, [
+          () => null,
+          () => null,
+          () => null,
+          (c) => (c === "-" ? null : statusStyle(c.split(" ")[1])),
+        ]))
+          term.out(line);
       }),
     );
   return apps;

@@ -30,7 +30,13 @@ export function exitCodeFor(status: string, timedOut: boolean): number {
 }
 
 /** Follows a deployment to its end, printing per-host progress on stderr, then the summary (or JSON) on stdout. */
-export async function waitAndReport(ctx: CommandContext, conn: Connection, deploymentId: string, timeoutMs: number | null, extra: Record<string, unknown> = {}): Promise<number> {
+export async function waitAndReport(
+  ctx: CommandContext,
+  conn: Connection,
+  deploymentId: string,
+  timeoutMs: number | null,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
   const { term } = ctx;
   const seen = new Map<string, string>();
   const { snapshot, timedOut } = await watchDeployment(conn, deploymentId, {
@@ -58,7 +64,9 @@ export function createDeployCommand(): Command {
     .option("--dir <dir>", "push this directory as a new revision first, then deploy it")
     .addOption(new Option("--format <format>", "archive format for --dir").choices(["zip", "tgz"]).default("tgz"))
     .option("--config <name>", "deployment config (default: the group's)")
-    .addOption(new Option("--file-exists-behavior <behavior>", "what Install does with existing files (the appspec's setting wins)").choices(fileExistsBehaviors))
+    .addOption(
+      new Option("--file-exists-behavior <behavior>", "what Install does with existing files (the appspec's setting wins)").choices(fileExistsBehaviors),
+    )
     .option("--description <text>", "free text shown with the deployment (and the pushed revision)")
     .option("--wait", "follow the deployment until it ends; the exit code tells how it ended")
     .option("--timeout <duration>", "with --wait: give up waiting after this long, e.g. 15m (exit code 5)", parseDuration)

@@ -38,7 +38,11 @@ export function createDeploymentsCommand(): Command {
           `${d.deploymentOverview.Succeeded}/${Object.values(d.deploymentOverview).reduce((a, b) => a + b, 0)}`,
           d.errorInformation?.code ?? "",
         ]);
-        for (const line of renderTable(term, ["DEPLOYMENT", "STATUS", "APP/GROUP", "REVISION", "CREATED", "DURATION", "HOSTS OK", "ERROR"], rows, [() => null, statusStyle])) term.out(line);
+        for (const line of renderTable(term, ["DEPLOYMENT", "STATUS", "APP/GROUP", "REVISION", "CREATED", "DURATION", "HOSTS OK", "ERROR"], rows, [
+          () => null,
+          statusStyle,
+        ]))
+          term.out(line);
       }),
     );
 

@@ -20,7 +20,11 @@ export function createHostsCommand(): Command {
           formatTime(h.lastSeenAt),
           h.currentDeployment ? `${h.currentDeployment.deploymentId} ${h.currentDeployment.status}` : "-",
         ]);
-        for (const line of renderTable(term, ["HOST", "STATUS", "TAGS", "AGENT", "LAST SEEN", "DEPLOYMENT"], rows, [() => null, (cell) => statusStyle(cell.split(",")[0])])) term.out(line);
+        for (const line of renderTable(term, ["HOST", "STATUS", "TAGS", "AGENT", "LAST SEEN", "DEPLOYMENT"], rows, [
+          () => null,
+          (cell) => statusStyle(cell.split(",")[0]),
+        ]))
+          term.out(line);
       }),
     );
   return hosts;

@@ -4,7 +4,16 @@ import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export type BrowserSession = {
   context: BrowserContext;
@@ -52,5 +61,10 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   // On a phone the navigation hides behind the menu button.
-  await page.getByRole("navigation", { name: "Main navigation" }).or(page.getByRole("complementary", { name: "Main navigation" })).or(page.getByRole("button", { name: "Open menu" })).first().waitFor();
+  await page
+    .getByRole("navigation", { name: "Main navigation" })
+    .or(page.getByRole("complementary", { name: "Main navigation" }))
+    .or(page.getByRole("button", { name: "Open menu" }))
+    .first()
+    .waitFor();
 }

@@ -124,7 +124,15 @@ export function seedLargeDeployment(dataDir: string, options: LargeDeploymentOpt
         })
         .run();
       tx.insert(revisions)
-        .values({ id: revisionId, applicationId, sha256: randomBytes(32).toString("hex"), bundleType: "zip", size: 48_213_004, description: "storefront 2026.01.15", appSpec: { version: 0, os: "linux" } })
+        .values({
+          id: revisionId,
+          applicationId,
+          sha256: randomBytes(32).toString("hex"),
+          bundleType: "zip",
+          size: 48_213_004,
+          description: "storefront 2026.01.15",
+          appSpec: { version: 0, os: "linux" },
+        })
         .run();
       tx.insert(deployments)
         .values({
@@ -150,7 +158,13 @@ export function seedLargeDeployment(dataDir: string, options: LargeDeploymentOpt
       const hostRows: (typeof hosts.$inferInsert)[] = [];
       const targetRows: (typeof deploymentTargets.$inferInsert)[] = [];
       const eventRows: (typeof lifecycleEvents.$inferInsert)[] = [];
-      const plan: { hostId: string; targetId: string; failed: boolean; begin: number; lines: { event: LifecycleEventName; text: string; stream: "stdout" | "stderr" | "system"; at: number }[] }[] = [];
+      const plan: {
+        hostId: string;
+        targetId: string;
+        failed: boolean;
+        begin: number;
+        lines: { event: LifecycleEventName; text: string; stream: "stdout" | "stderr" | "system"; at: number }[];
+      }[] = [];
       for (let i = 0; i < hostCount; i++) {
         const hostId = randomUUID();
         const targetId = randomUUID();
@@ -158,12 +172,34 @@ export function seedLargeDeployment(dataDir: string, options: LargeDeploymentOpt
         const begin = startedAt + i * 2000;
         const lines = [
           { event: "BeforeInstall" as const, text: `preparing ${hostNameOf(i)}`, stream: "stdout" as const, at: begin + 100 },
-          { event: "AfterInstall" as const, text: failed ? 'ERROR relation "users" does not exist' : "migrations up to date", stream: failed ? ("stderr" as const) : ("stdout" as const), at: begin + 200 },
+          {
+            event: "AfterInstall" as const,
+            text: failed ? 'ERROR relation "users" does not exist' : "migrations up to date",
+            stream: failed ? ("stderr" as const) : ("stdout" as const),
+            at: begin + 200,
+          },
           ...(failed ? [] : [{ event: "ValidateService" as const, text: "GET /healthz 200", stream: "stdout" as const, at: begin + 300 }]),
         ];
         plan.push({ hostId, targetId, failed, begin, lines });
-        hostRows.push({ id: hostId, name: hostNameOf(i), tags: [{ key: "env", value: "prod" }], credentialHash: "0".repeat(64), online: true, enrolledAt: BASE_TIME - 86_400_000 });
-        targetRows.push({ id: targetId, deploymentId, hostId, hostName: hostNameOf(i), position: i, status: failed ? "Failed" : "Succeeded", startedAt: begin, completedAt: begin + 60_000, lastUpdatedAt: begin + 60_000 });
+        hostRows.push({
+          id: hostId,
+          name: hostNameOf(i),
+          tags: [{ key: "env", value: "prod" }],
+          credentialHash: "0".repeat(64),
+          online: true,
+          enrolledAt: BASE_TIME - 86_400_000,
+        });
+        targetRows.push({
+          id: targetId,
+          deploymentId,
+          hostId,
+          hostName: hostNameOf(i),
+          position: i,
+          status: failed ? "Failed" : "Succeeded",
+          startedAt: begin,
+          completedAt: begin + 60_000,
+          lastUpdatedAt: begin + 60_000,
+        });
       }
 
       // Log lines first: the events and hosts record the last seq they reported.
@@ -192,7 +228,12 @@ export function seedLargeDeployment(dataDir: string, options: LargeDeploymentOpt
           const diagnostics: Diagnostics | null = afterFailure
             ? null
             : failedHere
-              ? { errorCode: "ScriptFailed", scriptName: "scripts/migrate.sh", message: "Script at specified location: scripts/migrate.sh run as user root failed with exit code 3", logTail: 'ERROR relation "users" does not exist\n' }
+              ? {
+                  errorCode: "ScriptFailed",
+                  scriptName: "scripts/migrate.sh",
+                  message: "Script at specified location: scripts/migrate.sh run as user root failed with exit code 3",
+                  logTail: 'ERROR relation "users" does not exist\n',
+                }
               : { errorCode: "Success", scriptName: null, message: "Succeeded", logTail: "" };
           eventRows.push({
             id: randomUUID(),
@@ -210,9 +251,18 @@ export function seedLargeDeployment(dataDir: string, options: LargeDeploymentOpt
           });
         });
       }
-      for (let i = 0; i < hostRows.length; i += BATCH) tx.insert(hosts).values(hostRows.slice(i, i + BATCH)).run();
-      for (let i = 0; i < targetRows.length; i += BATCH) tx.insert(deploymentTargets).values(targetRows.slice(i, i + BATCH)).run();
-      for (let i = 0; i < eventRows.length; i += BATCH) tx.insert(lifecycleEvents).values(eventRows.slice(i, i + BATCH)).run();
+      for (let i = 0; i < hostRows.length; i += BATCH)
+        tx.insert(hosts)
+          .values(hostRows.slice(i, i + BATCH))
+          .run();
+      for (let i = 0; i < targetRows.length; i += BATCH)
+        tx.insert(deploymentTargets)
+          .values(targetRows.slice(i, i + BATCH))
+          .run();
+      for (let i = 0; i < eventRows.length; i += BATCH)
+        tx.insert(lifecycleEvents)
+          .values(eventRows.slice(i, i + BATCH))
+          .run();
     });
 
     return {

@@ -17,7 +17,9 @@ function newestMtime(p: string): number {
 /** Runs `next build` when there is no production build or the UI changed since the last one. */
 export function ensureProductionBuild(): void {
   const built = fs.existsSync(BUILD_ID) ? fs.statSync(BUILD_ID).mtimeMs : 0;
-  const changed = SOURCES.map((s) => path.join(REPO_ROOT, s)).filter(fs.existsSync).some((s) => newestMtime(s) > built);
+  const changed = SOURCES.map((s) => path.join(REPO_ROOT, s))
+    .filter(fs.existsSync)
+    .some((s) => newestMtime(s) > built);
   if (!changed) return;
   execFileSync(process.execPath, [path.join(REPO_ROOT, "node_modules/next/dist/bin/next"), "build"], {
     cwd: REPO_ROOT,

@@ -49,7 +49,11 @@ export type ApiSession = { api: Api; cookie: string };
 
 /** A tRPC client signed in with a session cookie, for arranging what a journey starts from. */
 export async function apiAs(baseUrl: string, email = TEST_ADMIN.email, password = TEST_ADMIN.password): Promise<ApiSession> {
-  const res = await fetch(`${baseUrl}/api/trpc/auth.signIn`, { method: "POST", headers: { "content-type": "application/json", origin: baseUrl }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${baseUrl}/api/trpc/auth.signIn`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: baseUrl },
+    body: JSON.stringify({ email, password }),
+  });
   if (!res.ok) throw new Error(`sign-in as ${email} failed: ${res.status} ${await res.text()}`);
   const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
   const api = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${baseUrl}/api/trpc`, headers: () => ({ cookie, origin: baseUrl }) })] });

@@ -15,7 +15,8 @@ export const userCommands = {
   async create({ db, now }: AccountDeps, who: AuditActor, input: CreateUserInput) {
     const at = now();
     return createUser(db, input, at, {
-      alsoWrite: (user) => recordAudit(db, who, { action: "users.create", resourceType: "user", resourceId: user.id, details: { email: user.email, role: input.role } }, at),
+      alsoWrite: (user) =>
+        recordAudit(db, who, { action: "users.create", resourceType: "user", resourceId: user.id, details: { email: user.email, role: input.role } }, at),
     });
   },
 
@@ -64,7 +65,12 @@ export const apiTokenCommands = {
       who,
       at,
       () => createApiToken(db, who.principal, input, at),
-      (created) => ({ action: "apiTokens.create", resourceType: "apiToken", resourceId: created.id, details: { name: created.name, prefix: created.prefix, role: created.role, expiresAt: created.expiresAt } }),
+      (created) => ({
+        action: "apiTokens.create",
+        resourceType: "apiToken",
+        resourceId: created.id,
+        details: { name: created.name, prefix: created.prefix, role: created.role, expiresAt: created.expiresAt },
+      }),
     );
   },
 
@@ -75,7 +81,12 @@ export const apiTokenCommands = {
       who,
       at,
       () => revokeApiToken(db, who.principal, id, at),
-      (token) => ({ action: "apiTokens.revoke", resourceType: "apiToken", resourceId: token.id, details: { name: token.name, prefix: token.prefix, owner: token.userEmail } }),
+      (token) => ({
+        action: "apiTokens.revoke",
+        resourceType: "apiToken",
+        resourceId: token.id,
+        details: { name: token.name, prefix: token.prefix, owner: token.userEmail },
+      }),
     );
     services.connections.endRevokedConnections();
     return token;
@@ -116,7 +127,12 @@ export const enrollmentTokenCommands = {
       who,
       at,
       () => revokeEnrollmentToken(db, id, at),
-      (token) => ({ action: "enrollmentTokens.revoke", resourceType: "enrollmentToken", resourceId: token.id, details: { name: token.name, prefix: token.prefix } }),
+      (token) => ({
+        action: "enrollmentTokens.revoke",
+        resourceType: "enrollmentToken",
+        resourceId: token.id,
+        details: { name: token.name, prefix: token.prefix },
+      }),
     );
   },
 };

@@ -17,7 +17,12 @@ export async function bootstrapAdminFromEnv(deps: Deps, log: (line: string) => v
         recordAudit(
           deps.db,
           { principal: null, ip: null },
-          { action: "users.create", resourceType: "user", resourceId: created.id, details: { email: created.email, role: "admin", source: "LANDLINE_ADMIN_EMAIL" } },
+          {
+            action: "users.create",
+            resourceType: "user",
+            resourceId: created.id,
+            details: { email: created.email, role: "admin", source: "LANDLINE_ADMIN_EMAIL" },
+          },
           at,
         ),
     });

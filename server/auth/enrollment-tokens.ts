@@ -71,7 +71,12 @@ export function consumeEnrollmentToken(db: Db, token: string, now: number): Cons
             or(isNull(enrollmentTokens.maxUses), lt(enrollmentTokens.uses, enrollmentTokens.maxUses)),
           ),
         )
-        .returning({ id: enrollmentTokens.id, tags: enrollmentTokens.tags, allowHostTags: enrollmentTokens.allowHostTags, requireApproval: enrollmentTokens.requireApproval })
+        .returning({
+          id: enrollmentTokens.id,
+          tags: enrollmentTokens.tags,
+          allowHostTags: enrollmentTokens.allowHostTags,
+          requireApproval: enrollmentTokens.requireApproval,
+        })
         .get();
       return row ? { tokenId: row.id, tags: row.tags ?? [], allowHostTags: row.allowHostTags, requireApproval: row.requireApproval } : null;
     },
@@ -81,7 +86,11 @@ export function consumeEnrollmentToken(db: Db, token: string, now: number): Cons
 
 /** True when the token could enroll a host now; does not use it up. */
 export function isEnrollmentTokenUsable(db: Db, token: string, now: number): boolean {
-  const row = db.select().from(enrollmentTokens).where(eq(enrollmentTokens.tokenHash, hashSecret(token))).get();
+  const row = db
+    .select()
+    .from(enrollmentTokens)
+    .where(eq(enrollmentTokens.tokenHash, hashSecret(token)))
+    .get();
   return row !== undefined && statusOf(row, now) === "active";
 }
 

@@ -35,22 +35,36 @@ describe("weak passwords on a real server", () => {
   });
 
   it("refuses a weak password when creating, resetting or changing one, with zxcvbn's advice", async () => {
-    const signIn = await fetch(`${server.url}/api/trpc/auth.signIn`, { method: "POST", headers: { "content-type": "application/json", origin: server.url }, body: JSON.stringify(TEST_ADMIN) });
+    const signIn = await fetch(`${server.url}/api/trpc/auth.signIn`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url },
+      body: JSON.stringify(TEST_ADMIN),
+    });
     const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0];
     const call = async (procedure: string, input: unknown) => {
-      const reply = await fetch(`${server.url}/api/trpc/${procedure}`, { method: "POST", headers: { "content-type": "application/json", origin: server.url, cookie }, body: JSON.stringify(input) });
+      const reply = await fetch(`${server.url}/api/trpc/${procedure}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: server.url, cookie },
+        body: JSON.stringify(input),
+      });
       return { status: reply.status, message: ((await reply.json()) as { error?: { message: string } }).error?.message };
     };
     expect(await call("users.create", { email: "sam@example.com", role: "viewer", password: "sam@example.com" })).toEqual({
       status: 400,
       message: expect.stringMatching(/too easy to guess\. There should not be any personal/),
     });
-    expect(await call("users.create", { email: "sam@example.com", role: "viewer", password: "aaaaaaaa" })).toMatchObject({ status: 400, message: expect.stringMatching(/Repeated characters/) });
+    expect(await call("users.create", { email: "sam@example.com", role: "viewer", password: "aaaaaaaa" })).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/Repeated characters/),
+    });
     const created = await call("users.create", { email: "sam@example.com", role: "viewer", password: "quiet-harbor-lantern-47" });
     expect(created.status).toBe(200);
     const users = await fetch(`${server.url}/api/trpc/users.list`, { headers: { cookie } });
     const samId = ((await users.json()) as { result: { data: { id: string; email: string }[] } }).result.data.find((u) => u.email === "sam@example.com")!.id;
-    expect(await call("users.resetPassword", { id: samId, password: "12345678" })).toMatchObject({ status: 400, message: expect.stringMatching(/heavily used password/) });
+    expect(await call("users.resetPassword", { id: samId, password: "12345678" })).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/heavily used password/),
+    });
     expect(await call("auth.changePassword", { currentPassword: TEST_ADMIN.password, newPassword: "admin@example.com" })).toMatchObject({
       status: 400,
       message: expect.stringMatching(/too easy to guess/),

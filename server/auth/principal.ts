@@ -23,7 +23,14 @@ const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 export function resolveSessionPrincipal(db: Db, secret: string, now: number): Principal | null {
   const idHash = hashSecret(secret);
   const row = db
-    .select({ userId: users.id, email: users.email, role: users.role, disabled: users.disabled, expiresAt: sessions.expiresAt, lastSeenAt: sessions.lastSeenAt })
+    .select({
+      userId: users.id,
+      email: users.email,
+      role: users.role,
+      disabled: users.disabled,
+      expiresAt: sessions.expiresAt,
+      lastSeenAt: sessions.lastSeenAt,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now)))
@@ -37,7 +44,16 @@ export function resolveSessionPrincipal(db: Db, secret: string, now: number): Pr
 
 export function resolveTokenPrincipal(db: Db, token: string, now: number): Principal | null {
   const row = db
-    .select({ id: apiTokens.id, role: apiTokens.role, expiresAt: apiTokens.expiresAt, lastUsedAt: apiTokens.lastUsedAt, userId: users.id, email: users.email, userRole: users.role, disabled: users.disabled })
+    .select({
+      id: apiTokens.id,
+      role: apiTokens.role,
+      expiresAt: apiTokens.expiresAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      userId: users.id,
+      email: users.email,
+      userRole: users.role,
+      disabled: users.disabled,
+    })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(and(eq(apiTokens.tokenHash, hashSecret(token)), isNull(apiTokens.revokedAt)))

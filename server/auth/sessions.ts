@@ -20,7 +20,15 @@ export function createSession(
   // Expired rows are never read again; sign-in is a rare enough moment to sweep them.
   db.delete(sessions).where(lte(sessions.expiresAt, now)).run();
   db.insert(sessions)
-    .values({ idHash: hashSecret(secret), userId: session.userId, createdAt: now, lastSeenAt: now, expiresAt, ip: session.ip, userAgent: session.userAgent ?? null })
+    .values({
+      idHash: hashSecret(secret),
+      userId: session.userId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+      ip: session.ip,
+      userAgent: session.userAgent ?? null,
+    })
     .run();
   return { secret, expiresAt };
 }

@@ -34,7 +34,11 @@ export function getUser(db: Db, id: string): UserSummary {
 }
 
 export function findUserByEmail(db: Db, email: string): UserSummary | undefined {
-  return db.select(summaryColumns).from(users).where(eq(users.email, normalizeEmail(email))).get();
+  return db
+    .select(summaryColumns)
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)))
+    .get();
 }
 
 export function toCurrentUser(user: UserSummary): CurrentUser {

@@ -28,7 +28,8 @@ async function refusal(type: BundleType, entries: TestEntry[], inspectLimits = l
   try {
     await inspect(type, entries, inspectLimits);
   } catch (err) {
-    if (err instanceof DomainError && err.kind === "INVALID") return { summary: err.message, errors: (err.details?.errors ?? []) as { file: string; message: string; field: string; line: number | null }[] };
+    if (err instanceof DomainError && err.kind === "INVALID")
+      return { summary: err.message, errors: (err.details?.errors ?? []) as { file: string; message: string; field: string; line: number | null }[] };
     throw err;
   }
   throw new Error("the bundle was accepted");
@@ -67,7 +68,9 @@ describe.each(types)("inspectBundle on a %s", (type) => {
     ["an absolute symlink", { name: "app/etc", type: "symlink", target: "/etc" }, "app/etc", /outside the bundle root/],
   ] as const)("refuses %s, naming the entry", async (_name, bad, file, message) => {
     const { errors } = await refusal(type, [...validBundleEntries(), bad as TestEntry]);
-    expect(errors).toEqual([expect.objectContaining({ file: typeof file === "string" ? file : expect.stringMatching(file), message: expect.stringMatching(message) })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ file: typeof file === "string" ? file : expect.stringMatching(file), message: expect.stringMatching(message) }),
+    ]);
   });
 
   it("refuses a FIFO", async () => {
@@ -93,7 +96,9 @@ describe.each(types)("inspectBundle on a %s", (type) => {
   });
 
   it("reports appspec problems at the appspec's archive path", async () => {
-    const entries = validBundleEntries("myapp/").map((e) => (e.name.endsWith("appspec.yml") ? { ...e, body: testAppSpec({ ApplicationStart: "scripts/missing.sh" }) } : e));
+    const entries = validBundleEntries("myapp/").map((e) =>
+      e.name.endsWith("appspec.yml") ? { ...e, body: testAppSpec({ ApplicationStart: "scripts/missing.sh" }) } : e,
+    );
     const { errors } = await refusal(type, entries);
     expect(errors).toEqual([expect.objectContaining({ file: "myapp/appspec.yml", field: "hooks.ApplicationStart[0].location", line: 8 })]);
   });

@@ -20,7 +20,8 @@ export async function packDirectory(dir: string, outFile: string, type: BundleTy
       const full = path.join(dir, entry);
       const stat = await fs.promises.lstat(full);
       if (stat.isDirectory()) zip.addEmptyDirectory(entry, { mtime: PACKED_MTIME, mode: stat.mode });
-      else if (stat.isSymbolicLink()) zip.addBuffer(Buffer.from(await fs.promises.readlink(full)), entry, { mtime: PACKED_MTIME, mode: stat.mode, compress: false });
+      else if (stat.isSymbolicLink())
+        zip.addBuffer(Buffer.from(await fs.promises.readlink(full)), entry, { mtime: PACKED_MTIME, mode: stat.mode, compress: false });
       else if (stat.isFile()) zip.addFile(full, entry, { mtime: PACKED_MTIME, mode: stat.mode });
     }
     zip.end();

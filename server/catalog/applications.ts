@@ -84,14 +84,19 @@ export function deleteApplication(db: Db, input: ApplicationRef): { applicationI
     const row = requireApplication(tx, input.applicationName);
     const holding = findHoldingDeploymentIds(tx, eq(deployments.applicationId, row.id));
     if (holding.length > 0) {
-      throw conflict(
-        `Application ${row.name} has ${holding.length} deployment${holding.length === 1 ? "" : "s"} in progress; stop them first`,
-        { field: "applicationName", deploymentIds: holding },
-      );
+      throw conflict(`Application ${row.name} has ${holding.length} deployment${holding.length === 1 ? "" : "s"} in progress; stop them first`, {
+        field: "applicationName",
+        deploymentIds: holding,
+      });
     }
     const deletedDeployments = deleteDeploymentHistory(tx, eq(deployments.applicationId, row.id));
     // The caller removes the files of these that no other application's revision shares.
-    const bundleSha256s = tx.select({ sha256: revisions.sha256 }).from(revisions).where(eq(revisions.applicationId, row.id)).all().map((r) => r.sha256);
+    const bundleSha256s = tx
+      .select({ sha256: revisions.sha256 })
+      .from(revisions)
+      .where(eq(revisions.applicationId, row.id))
+      .all()
+      .map((r) => r.sha256);
     // Deployment groups and revision rows go by foreign-key cascade.
     tx.delete(applications).where(eq(applications.id, row.id)).run();
     return { applicationId: row.id, deletedDeployments, bundleSha256s };

@@ -1,7 +1,18 @@
 import fs from "node:fs";
 import { bundlePath, removeUnreferencedBundles } from "../bundles/bundle-store";
 import { isBundleReferenced } from "../bundles/revision-records";
-import type { ApplicationRef, CreateApplicationInput, CreateDeploymentConfigInput, CreateDeploymentGroupInput, DeploymentConfigRef, DeploymentGroupRef, HostRef, UpdateApplicationInput, UpdateDeploymentGroupInput, UpdateHostTagsInput } from "../contracts/catalog";
+import type {
+  ApplicationRef,
+  CreateApplicationInput,
+  CreateDeploymentConfigInput,
+  CreateDeploymentGroupInput,
+  DeploymentConfigRef,
+  DeploymentGroupRef,
+  HostRef,
+  UpdateApplicationInput,
+  UpdateDeploymentGroupInput,
+  UpdateHostTagsInput,
+} from "../contracts/catalog";
 import { liveRooms } from "../contracts/live-updates";
 import type { Deps } from "../deps";
 import type { AuditActor } from "../orchestrator/ports";
@@ -22,7 +33,12 @@ export const applicationCommands = {
       who,
       at,
       () => createApplication(db, input, at),
-      (application) => ({ action: "applications.create", resourceType: "application", resourceId: application.applicationId, details: { applicationName: application.applicationName } }),
+      (application) => ({
+        action: "applications.create",
+        resourceType: "application",
+        resourceId: application.applicationId,
+        details: { applicationName: application.applicationName },
+      }),
     );
   },
 
@@ -51,7 +67,9 @@ export const applicationCommands = {
       at,
       () => {
         const { bundleSha256s, ...deleted } = deleteApplication(db, input);
-        const unreferenced = [...new Set(bundleSha256s)].filter((sha256) => !isBundleReferenced(db, sha256) && fs.existsSync(bundlePath(env.bundleDir, sha256)));
+        const unreferenced = [...new Set(bundleSha256s)].filter(
+          (sha256) => !isBundleReferenced(db, sha256) && fs.existsSync(bundlePath(env.bundleDir, sha256)),
+        );
         return { deleted, unreferenced };
       },
       ({ deleted, unreferenced }) => ({
@@ -79,7 +97,12 @@ export const deploymentGroupCommands = {
         action: "deploymentGroups.create",
         resourceType: "deploymentGroup",
         resourceId: group.deploymentGroupId,
-        details: { applicationName: group.applicationName, deploymentGroupName: group.deploymentGroupName, deploymentConfigName: group.deploymentConfigName, onPremisesTagSet: group.onPremisesTagSet },
+        details: {
+          applicationName: group.applicationName,
+          deploymentGroupName: group.deploymentGroupName,
+          deploymentConfigName: group.deploymentConfigName,
+          onPremisesTagSet: group.onPremisesTagSet,
+        },
       }),
     );
   },
@@ -141,7 +164,12 @@ export const deploymentConfigCommands = {
       who,
       now(),
       () => deleteDeploymentConfig(db, input),
-      (deleted) => ({ action: "deploymentConfigs.delete", resourceType: "deploymentConfig", resourceId: deleted.deploymentConfigId, details: { deploymentConfigName: input.deploymentConfigName } }),
+      (deleted) => ({
+        action: "deploymentConfigs.delete",
+        resourceType: "deploymentConfig",
+        resourceId: deleted.deploymentConfigId,
+        details: { deploymentConfigName: input.deploymentConfigName },
+      }),
     );
   },
 };
@@ -154,7 +182,12 @@ export const hostCommands = {
       who,
       now(),
       () => updateHostTags(db, input, now()),
-      ({ host, previousTags }) => ({ action: "hosts.updateTags", resourceType: "host", resourceId: host.hostId, details: { hostName: host.hostName, previousTags, tags: host.tags } }),
+      ({ host, previousTags }) => ({
+        action: "hosts.updateTags",
+        resourceType: "host",
+        resourceId: host.hostId,
+        details: { hostName: host.hostName, previousTags, tags: host.tags },
+      }),
     );
     publishHostUpdated(services, host);
     return host;
@@ -190,5 +223,10 @@ export const hostCommands = {
 };
 
 function publishHostUpdated(services: Deps["services"], host: { hostId: string; hostName: string; status: string; lastSeenAt: number | null }): void {
-  services.live.publish(liveRooms.fleet, "host:updated", { hostId: host.hostId, name: host.hostName, online: host.status === "Online", lastSeenAt: host.lastSeenAt });
+  services.live.publish(liveRooms.fleet, "host:updated", {
+    hostId: host.hostId,
+    name: host.hostName,
+    online: host.status === "Online",
+    lastSeenAt: host.lastSeenAt,
+  });
 }

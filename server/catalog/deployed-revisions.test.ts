@@ -25,7 +25,13 @@ async function seedFleet() {
   const v1 = insertTestRevision(deps, app.applicationId).revisionId;
   const v2 = insertTestRevision(deps, app.applicationId).revisionId;
   const base = { applicationId: app.applicationId, deploymentGroupId: prod.deploymentGroupId };
-  const first = insertTestDeployment(deps, { ...base, revisionId: v1, status: "Succeeded", createdAt: 1_000, targets: [{ hostId: web1.hostId, hostName: "web-1", status: "Succeeded" }] });
+  const first = insertTestDeployment(deps, {
+    ...base,
+    revisionId: v1,
+    status: "Succeeded",
+    createdAt: 1_000,
+    targets: [{ hostId: web1.hostId, hostName: "web-1", status: "Succeeded" }],
+  });
   const second = insertTestDeployment(deps, {
     ...base,
     revisionId: v2,
@@ -43,8 +49,20 @@ describe("what is deployed where", () => {
   it("gives each host of a group the revision that group last installed there, and its newest target there", async () => {
     const { caller, v1, v2, first, second } = await seedFleet();
     expect(await caller.deploymentGroups.hosts({ applicationName: "shop", deploymentGroupName: "prod" })).toEqual([
-      { hostName: "web-1", status: "Online", matchesNow: true, installed: { revisionId: v1, deploymentId: first.deploymentId, installedAt: null }, lastTarget: { deploymentId: second.deploymentId, targetId: second.targetIds[1], status: "Failed" } },
-      { hostName: "web-2", status: "Offline", matchesNow: true, installed: { revisionId: v2, deploymentId: second.deploymentId, installedAt: null }, lastTarget: { deploymentId: second.deploymentId, targetId: second.targetIds[0], status: "Succeeded" } },
+      {
+        hostName: "web-1",
+        status: "Online",
+        matchesNow: true,
+        installed: { revisionId: v1, deploymentId: first.deploymentId, installedAt: null },
+        lastTarget: { deploymentId: second.deploymentId, targetId: second.targetIds[1], status: "Failed" },
+      },
+      {
+        hostName: "web-2",
+        status: "Offline",
+        matchesNow: true,
+        installed: { revisionId: v2, deploymentId: second.deploymentId, installedAt: null },
+        lastTarget: { deploymentId: second.deploymentId, targetId: second.targetIds[0], status: "Succeeded" },
+      },
       { hostName: "web-3", status: "Offline", matchesNow: true, installed: null, lastTarget: null },
     ]);
   });
@@ -52,7 +70,9 @@ describe("what is deployed where", () => {
   it("lists a host's deployments newest first, with what it runs per group", async () => {
     const { caller, v1, v2, first, second } = await seedFleet();
     const web1 = await caller.hosts.deployments({ hostName: "web-1" });
-    expect(web1.installed).toEqual([{ applicationName: "shop", deploymentGroupName: "prod", revisionId: v1, deploymentId: first.deploymentId, installedAt: null }]);
+    expect(web1.installed).toEqual([
+      { applicationName: "shop", deploymentGroupName: "prod", revisionId: v1, deploymentId: first.deploymentId, installedAt: null },
+    ]);
     expect(web1.history.map((h) => [h.deploymentId, h.revisionId, h.deploymentStatus, h.targetStatus])).toEqual([
       [second.deploymentId, v2, "Failed", "Failed"],
       [first.deploymentId, v1, "Succeeded", "Succeeded"],

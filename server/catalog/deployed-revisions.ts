@@ -91,13 +91,25 @@ export function listGroupHosts(db: Db, input: DeploymentGroupRef): GroupHost[] {
     .orderBy(desc(deployments.createdAt), desc(deployments.id))
     .all();
   for (const { hostId, ...t } of targets) if (!lastTargets.has(hostId)) lastTargets.set(hostId, t);
-  const rows = db.select({ id: hosts.id, name: hosts.name, tags: hosts.tags, online: hosts.online, deregisteredAt: hosts.deregisteredAt }).from(hosts).orderBy(hosts.name).all();
+  const rows = db
+    .select({ id: hosts.id, name: hosts.name, tags: hosts.tags, online: hosts.online, deregisteredAt: hosts.deregisteredAt })
+    .from(hosts)
+    .orderBy(hosts.name)
+    .all();
   return rows.flatMap((h) => {
     const matchesNow = h.deregisteredAt === null && group.onPremisesTagSet.length > 0 && matchesTagSet(group.onPremisesTagSet, h.tags);
     const last = lastTargets.get(h.id) ?? null;
     if (!matchesNow && !last) return [];
     const i = installed.get(h.id);
-    return [{ hostName: h.name, status: hostStatusOf(h), matchesNow, installed: i ? { revisionId: i.revisionId, deploymentId: i.deploymentId, installedAt: i.endTime } : null, lastTarget: last }];
+    return [
+      {
+        hostName: h.name,
+        status: hostStatusOf(h),
+        matchesNow,
+        installed: i ? { revisionId: i.revisionId, deploymentId: i.deploymentId, installedAt: i.endTime } : null,
+        lastTarget: last,
+      },
+    ];
   });
 }
 

@@ -22,12 +22,7 @@ function describeDeploymentConfig(row: DeploymentConfigRow): DeploymentConfigInf
 
 /** Predefined configs first, then custom ones by name. */
 export function listDeploymentConfigs(db: Db): DeploymentConfigInfo[] {
-  return db
-    .select()
-    .from(deploymentConfigs)
-    .orderBy(desc(deploymentConfigs.predefined), asc(deploymentConfigs.name))
-    .all()
-    .map(describeDeploymentConfig);
+  return db.select().from(deploymentConfigs).orderBy(desc(deploymentConfigs.predefined), asc(deploymentConfigs.name)).all().map(describeDeploymentConfig);
 }
 
 export function getDeploymentConfig(db: Db, input: DeploymentConfigRef): DeploymentConfigInfo {

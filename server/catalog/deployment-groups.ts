@@ -147,10 +147,10 @@ export function deleteDeploymentGroup(db: Db, input: DeploymentGroupRef): { depl
     const row = requireGroup(tx, application, input.deploymentGroupName, "deploymentGroupName");
     const holding = findHoldingDeploymentIds(tx, eq(deployments.deploymentGroupId, row.id));
     if (holding.length > 0) {
-      throw conflict(
-        `Deployment group ${row.name} has ${holding.length} deployment${holding.length === 1 ? "" : "s"} in progress; stop them first`,
-        { field: "deploymentGroupName", deploymentIds: holding },
-      );
+      throw conflict(`Deployment group ${row.name} has ${holding.length} deployment${holding.length === 1 ? "" : "s"} in progress; stop them first`, {
+        field: "deploymentGroupName",
+        deploymentIds: holding,
+      });
     }
     const deletedDeployments = deleteDeploymentHistory(tx, eq(deployments.deploymentGroupId, row.id));
     tx.delete(deploymentGroups).where(eq(deploymentGroups.id, row.id)).run();

@@ -116,26 +116,27 @@ export const createEnrollmentTokenInputSchema = z.object({
 });
 export type CreateEnrollmentTokenInput = z.infer<typeof createEnrollmentTokenInputSchema>;
 
-export const auditLogListInputSchema = z.object({
-  /** Part of the actor's name (email, "admin-cli", "system"), case-insensitive. */
-  actor: z.string().trim().min(1).max(254).optional(),
-  /** Exact user id of the actor. */
-  userId: z.string().min(1).optional(),
-  /** Exact action, e.g. "users.create". */
-  action: z.string().min(1).max(100).optional(),
-  /** Exact resource type, e.g. "user". */
-  resourceType: z.string().min(1).max(100).optional(),
-  /** Exact resource id. */
-  resourceId: z.string().min(1).max(200).optional(),
-  /** Earliest time, epoch ms, inclusive. */
-  from: z.number().int().optional(),
-  /** Latest time, epoch ms, inclusive. */
-  to: z.number().int().optional(),
-  /** Page size. */
-  limit: z.number().int().min(1).max(200).default(50),
-  /** nextCursor of the previous page. */
-  cursor: z.number().int().positive().optional(),
-})
+export const auditLogListInputSchema = z
+  .object({
+    /** Part of the actor's name (email, "admin-cli", "system"), case-insensitive. */
+    actor: z.string().trim().min(1).max(254).optional(),
+    /** Exact user id of the actor. */
+    userId: z.string().min(1).optional(),
+    /** Exact action, e.g. "users.create". */
+    action: z.string().min(1).max(100).optional(),
+    /** Exact resource type, e.g. "user". */
+    resourceType: z.string().min(1).max(100).optional(),
+    /** Exact resource id. */
+    resourceId: z.string().min(1).max(200).optional(),
+    /** Earliest time, epoch ms, inclusive. */
+    from: z.number().int().optional(),
+    /** Latest time, epoch ms, inclusive. */
+    to: z.number().int().optional(),
+    /** Page size. */
+    limit: z.number().int().min(1).max(200).default(50),
+    /** nextCursor of the previous page. */
+    cursor: z.number().int().positive().optional(),
+  })
   // The whole input may be omitted: list the newest entries.
   .prefault({});
 export type AuditLogListInput = z.infer<typeof auditLogListInputSchema>;

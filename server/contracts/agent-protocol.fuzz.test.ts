@@ -18,7 +18,16 @@ const samples: Record<string, unknown> = {
 };
 
 /** Any value at all, exotic ones included, or a near miss of a valid payload when one is known. */
-const anyValue = fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true, withSparseArray: true, maxDepth: 3 });
+const anyValue = fc.anything({
+  withBigInt: true,
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withTypedArray: true,
+  withNullPrototype: true,
+  withSparseArray: true,
+  maxDepth: 3,
+});
 
 describe("fuzzing the agent-protocol decoders: they never throw, and what they accept they accept again", () => {
   it("covers every decoder the protocol exports", () => {

@@ -47,7 +47,10 @@ function expectWellFormed(result: ParseAppSpecResult): void {
 }
 
 const mutatedAppSpec = fc
-  .array(fc.record({ at: fc.nat(), cut: fc.nat({ max: 4 }), insert: fc.array(yamlSyntax, { maxLength: 3 }).map((s) => s.join("")) }), { minLength: 1, maxLength: 6 })
+  .array(fc.record({ at: fc.nat(), cut: fc.nat({ max: 4 }), insert: fc.array(yamlSyntax, { maxLength: 3 }).map((s) => s.join("")) }), {
+    minLength: 1,
+    maxLength: 6,
+  })
   .map((edits) =>
     edits.reduce((text, { at, cut, insert }) => {
       const i = at % (text.length + 1);
@@ -56,7 +59,13 @@ const mutatedAppSpec = fc
   );
 
 const anyValue = fc.anything({ maxDepth: 2, maxKeys: 4, size: "small" });
-const hookScript = fc.record({ location: fc.oneof(fc.constantFrom("scripts/start.sh", "../etc/x", "/abs.sh", "app"), fc.string()), timeout: fc.oneof(fc.integer(), fc.double(), fc.string()) }, { requiredKeys: [] });
+const hookScript = fc.record(
+  {
+    location: fc.oneof(fc.constantFrom("scripts/start.sh", "../etc/x", "/abs.sh", "app"), fc.string()),
+    timeout: fc.oneof(fc.integer(), fc.double(), fc.string()),
+  },
+  { requiredKeys: [] },
+);
 const generatedDocument = fc
   .record(
     {
@@ -64,7 +73,10 @@ const generatedDocument = fc
       os: fc.oneof(fc.constantFrom("linux", "windows"), anyValue),
       files: fc.oneof(fc.array(fc.record({ source: fc.string(), destination: fc.string() }, { requiredKeys: [] })), anyValue),
       permissions: fc.oneof(fc.array(fc.dictionary(fc.constantFrom("object", "pattern", "mode", "owner", "type", "acls", "context"), anyValue)), anyValue),
-      hooks: fc.oneof(fc.dictionary(fc.oneof(fc.constantFrom(...scriptableLifecycleEvents, "Install", "Unknown"), fc.string()), fc.oneof(fc.array(hookScript), anyValue)), anyValue),
+      hooks: fc.oneof(
+        fc.dictionary(fc.oneof(fc.constantFrom(...scriptableLifecycleEvents, "Install", "Unknown"), fc.string()), fc.oneof(fc.array(hookScript), anyValue)),
+        anyValue,
+      ),
     },
     { requiredKeys: [] },
   )
@@ -72,9 +84,17 @@ const generatedDocument = fc
 
 describe("fuzzing the appspec parser: it never throws and never hangs, whatever the text", () => {
   it("arbitrary text", () => {
-    fuzz("appspec: arbitrary text", 1000, fc.oneof(fc.string({ unit: "binary", maxLength: 400 }), fc.array(yamlSyntax, { maxLength: 200 }).map((s) => s.join(""))), (text) => {
-      expectWellFormed(parseAppSpec(text, "appspec.yml", listing));
-    });
+    fuzz(
+      "appspec: arbitrary text",
+      1000,
+      fc.oneof(
+        fc.string({ unit: "binary", maxLength: 400 }),
+        fc.array(yamlSyntax, { maxLength: 200 }).map((s) => s.join("")),
+      ),
+      (text) => {
+        expectWellFormed(parseAppSpec(text, "appspec.yml", listing));
+      },
+    );
   });
 
   it("a realistic appspec with YAML syntax inserted and cut at random", () => {

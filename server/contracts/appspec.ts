@@ -30,7 +30,13 @@ const hookScriptSchema = z
       .max(86400, "timeout must be at most 86400 seconds")
       .optional()
       .describe("Seconds before the script is killed (default 3600; Landline allows up to 86400)"),
-    runas: z.string().min(1).max(32).regex(/^[a-z_][a-z0-9_.-]*\$?$/i, "runas must be a user name").optional().describe("User that runs the script"),
+    runas: z
+      .string()
+      .min(1)
+      .max(32)
+      .regex(/^[a-z_][a-z0-9_.-]*\$?$/i, "runas must be a user name")
+      .optional()
+      .describe("User that runs the script"),
     sudo: z.boolean().optional().describe("Run through sudo (undocumented CodeDeploy key)"),
   })
   .strict();
@@ -51,7 +57,11 @@ const modeSchema = z
   .describe("Octal mode, e.g. 644 or 4755");
 
 const permissionSchema = z.object({
-  object: z.string().min(1).refine((o) => o.startsWith("/"), "object must be an absolute path").describe("Path on the host"),
+  object: z
+    .string()
+    .min(1)
+    .refine((o) => o.startsWith("/"), "object must be an absolute path")
+    .describe("Path on the host"),
   pattern: z.string().optional().describe("Glob below object; ** (default) matches every descendant"),
   except: z.array(z.string()).optional().describe("Globs excluded from pattern"),
   owner: z.string().optional().describe("Owner user name"),
@@ -62,7 +72,10 @@ const permissionSchema = z.object({
     .object({ name: z.string().optional(), user: z.string().optional(), type: z.string().min(1), range: z.string().optional() })
     .optional()
     .describe("SELinux context"),
-  type: z.array(z.enum(["file", "directory"])).optional().describe("Apply to files, directories or both (default)"),
+  type: z
+    .array(z.enum(["file", "directory"]))
+    .optional()
+    .describe("Apply to files, directories or both (default)"),
 });
 
 /** Edit distance (insertions, deletions, substitutions), case-insensitive. */
@@ -88,22 +101,20 @@ function suggestLifecycleEvent(name: string): string | null {
   return best?.event ?? null;
 }
 
-const hooksSchema = z
-  .record(z.string(), z.array(hookScriptSchema).nullable())
-  .superRefine((hooks, ctx) => {
-    for (const name of Object.keys(hooks)) {
-      if ((reservedLifecycleEvents as readonly string[]).includes(name)) {
-        ctx.addIssue({ code: "custom", path: [name], message: `${name} is reserved and cannot have hooks` });
-      } else if (!(scriptableLifecycleEvents as readonly string[]).includes(name)) {
-        const guess = suggestLifecycleEvent(name);
-        ctx.addIssue({
-          code: "custom",
-          path: [name],
-          message: `unknown lifecycle event ${name}; ${guess ? `did you mean ${guess}? ` : ""}expected one of ${scriptableLifecycleEvents.join(", ")}`,
-        });
-      }
+const hooksSchema = z.record(z.string(), z.array(hookScriptSchema).nullable()).superRefine((hooks, ctx) => {
+  for (const name of Object.keys(hooks)) {
+    if ((reservedLifecycleEvents as readonly string[]).includes(name)) {
+      ctx.addIssue({ code: "custom", path: [name], message: `${name} is reserved and cannot have hooks` });
+    } else if (!(scriptableLifecycleEvents as readonly string[]).includes(name)) {
+      const guess = suggestLifecycleEvent(name);
+      ctx.addIssue({
+        code: "custom",
+        path: [name],
+        message: `unknown lifecycle event ${name}; ${guess ? `did you mean ${guess}? ` : ""}expected one of ${scriptableLifecycleEvents.join(", ")}`,
+      });
     }
-  });
+  }
+});
 
 export const appSpecSchema = z.object({
   version: z

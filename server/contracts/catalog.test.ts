@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import {
-  createApplicationInputSchema,
-  createDeploymentConfigInputSchema,
-  createDeploymentGroupInputSchema,
-  updateHostTagsInputSchema,
-} from "./catalog";
+import { createApplicationInputSchema, createDeploymentConfigInputSchema, createDeploymentGroupInputSchema, updateHostTagsInputSchema } from "./catalog";
 
 /** "path: message" of every issue, or [] when the input is valid. */
 function issuesOf(schema: z.ZodType, input: unknown): string[] {
@@ -53,7 +48,11 @@ describe("custom deployment configs", () => {
   });
 
   it.each([
-    ["the reserved CodeDeployDefault. prefix is refused", "CodeDeployDefault.Mine", "deploymentConfigName: names starting with CodeDeployDefault. are reserved for predefined configs"],
+    [
+      "the reserved CodeDeployDefault. prefix is refused",
+      "CodeDeployDefault.Mine",
+      "deploymentConfigName: names starting with CodeDeployDefault. are reserved for predefined configs",
+    ],
     ["the prefix without its dot is an ordinary name", "CodeDeployDefaultMine", null],
     ["a 101-character name is refused", "c".repeat(101), "deploymentConfigName: must be at most 100 characters"],
   ])("%s", (_, deploymentConfigName, expected) => {
@@ -83,7 +82,11 @@ describe("deployment group tag sets", () => {
     ["a 128-character key is accepted", [[{ key: "k".repeat(128), type: "KEY_ONLY" }]], null],
     ["a 129-character key is refused", [[{ key: "k".repeat(129), type: "KEY_ONLY" }]], "onPremisesTagSet.0.0.key: tag key must be at most 128 characters"],
     ["a 256-character value is accepted", [[{ value: "v".repeat(256), type: "VALUE_ONLY" }]], null],
-    ["a 257-character value is refused", [[{ value: "v".repeat(257), type: "VALUE_ONLY" }]], "onPremisesTagSet.0.0.value: tag value must be at most 256 characters"],
+    [
+      "a 257-character value is refused",
+      [[{ value: "v".repeat(257), type: "VALUE_ONLY" }]],
+      "onPremisesTagSet.0.0.value: tag value must be at most 256 characters",
+    ],
   ])("%s", (_, tagSet, expected) => {
     expect(issuesOf(createDeploymentGroupInputSchema, group(tagSet))).toEqual(expected ? [expected] : []);
   });
@@ -105,12 +108,27 @@ describe("deployment group tag sets", () => {
 
 describe("host tags", () => {
   it("accepts unique keys and empty values", () => {
-    expect(issuesOf(updateHostTagsInputSchema, { hostName: "web-1", tags: [{ key: "role", value: "" }, { key: "env", value: "prod" }] })).toEqual([]);
+    expect(
+      issuesOf(updateHostTagsInputSchema, {
+        hostName: "web-1",
+        tags: [
+          { key: "role", value: "" },
+          { key: "env", value: "prod" },
+        ],
+      }),
+    ).toEqual([]);
   });
 
   it("refuses a key given twice, naming the second occurrence", () => {
-    expect(issuesOf(updateHostTagsInputSchema, { hostName: "web-1", tags: [{ key: "env", value: "a" }, { key: "role", value: "" }, { key: "env", value: "b" }] })).toEqual([
-      "tags.2.key: tag key env appears more than once",
-    ]);
+    expect(
+      issuesOf(updateHostTagsInputSchema, {
+        hostName: "web-1",
+        tags: [
+          { key: "env", value: "a" },
+          { key: "role", value: "" },
+          { key: "env", value: "b" },
+        ],
+      }),
+    ).toEqual(["tags.2.key: tag key env appears more than once"]);
   });
 });

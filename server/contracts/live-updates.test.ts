@@ -6,8 +6,18 @@ const line = { seq: 7, targetId: "t-1", eventName: "Install", at: 1, stream: "st
 
 describe("parseLiveUpdate", () => {
   it.each<[string, keyof LiveUpdates, unknown, boolean]>([
-    ["a deployment update with its overview is accepted", "deployment:updated", { deploymentId: "d-1", status: "InProgress", overview, completedAt: null }, true],
-    ["a deployment status the browser does not know is refused", "deployment:updated", { deploymentId: "d-1", status: "Paused", overview, completedAt: null }, false],
+    [
+      "a deployment update with its overview is accepted",
+      "deployment:updated",
+      { deploymentId: "d-1", status: "InProgress", overview, completedAt: null },
+      true,
+    ],
+    [
+      "a deployment status the browser does not know is refused",
+      "deployment:updated",
+      { deploymentId: "d-1", status: "Paused", overview, completedAt: null },
+      false,
+    ],
     ["a deployment update without its overview is refused", "deployment:updated", { deploymentId: "d-1", status: "Failed", completedAt: 5 }, false],
     ["log lines on known streams are accepted", "log:lines", { deploymentId: "d-1", targetId: "t-1", lines: [line] }, true],
     ["a log line on an unknown stream is refused", "log:lines", { deploymentId: "d-1", targetId: "t-1", lines: [{ ...line, stream: "stdin" }] }, false],
@@ -16,7 +26,13 @@ describe("parseLiveUpdate", () => {
     [
       "a target update with its events is accepted",
       "target:updated",
-      { deploymentId: "d-1", targetId: "t-1", hostName: "web-1", status: "InProgress", events: [{ name: "Install", status: "InProgress", startedAt: 1, completedAt: null, diagnostics: null }] },
+      {
+        deploymentId: "d-1",
+        targetId: "t-1",
+        hostName: "web-1",
+        status: "InProgress",
+        events: [{ name: "Install", status: "InProgress", startedAt: 1, completedAt: null, diagnostics: null }],
+      },
       true,
     ],
     ["no payload at all is refused", "target:updated", undefined, false],

@@ -20,11 +20,7 @@ export const resourceNameSchema = z
 export const applicationNameSchema = resourceNameSchema.describe("Application name");
 export const deploymentGroupNameSchema = resourceNameSchema.describe("Deployment group name");
 
-export const predefinedDeploymentConfigNames = [
-  "CodeDeployDefault.OneAtATime",
-  "CodeDeployDefault.HalfAtATime",
-  "CodeDeployDefault.AllAtOnce",
-] as const;
+export const predefinedDeploymentConfigNames = ["CodeDeployDefault.OneAtATime", "CodeDeployDefault.HalfAtATime", "CodeDeployDefault.AllAtOnce"] as const;
 
 export const deploymentConfigNameSchema = resourceNameSchema.describe("Deployment config name");
 
@@ -67,8 +63,7 @@ export const tagFilterSchema = z
   })
   .superRefine((f, ctx) => {
     if (f.type !== "VALUE_ONLY" && !f.key) ctx.addIssue({ code: "custom", path: ["key"], message: `key is required for ${f.type}` });
-    if (f.type !== "KEY_ONLY" && f.value === undefined)
-      ctx.addIssue({ code: "custom", path: ["value"], message: `value is required for ${f.type}` });
+    if (f.type !== "KEY_ONLY" && f.value === undefined) ctx.addIssue({ code: "custom", path: ["value"], message: `value is required for ${f.type}` });
   });
 export type TagFilter = z.infer<typeof tagFilterSchema>;
 

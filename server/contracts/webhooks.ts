@@ -43,7 +43,10 @@ export const webhookUrlSchema = z
   .max(2048, "must be at most 2048 characters")
   .url("must be a URL")
   .refine((u) => /^https?:\/\//i.test(u), "must be an http:// or https:// URL")
-  .refine((u) => !URL.canParse(u) || webhookAddressRefusal(new URL(u).hostname) === null, "must not point at a link-local address such as a cloud metadata service")
+  .refine(
+    (u) => !URL.canParse(u) || webhookAddressRefusal(new URL(u).hostname) === null,
+    "must not point at a link-local address such as a cloud metadata service",
+  )
   .describe("Receiver URL; every delivery is a POST");
 
 export const webhookEventsSchema = z

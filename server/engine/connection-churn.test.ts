@@ -5,8 +5,18 @@ const minute = 60_000;
 
 describe("connection churn", () => {
   it.each([
-    { name: "a first replacement counts one", churn: { replacements: 0, lastReplacedAt: null }, now: 1000, expected: { replacements: 1, lastReplacedAt: 1000 } },
-    { name: "a replacement within the window adds one", churn: { replacements: 4, lastReplacedAt: 1000 }, now: 1000 + minute, expected: { replacements: 5, lastReplacedAt: 1000 + minute } },
+    {
+      name: "a first replacement counts one",
+      churn: { replacements: 0, lastReplacedAt: null },
+      now: 1000,
+      expected: { replacements: 1, lastReplacedAt: 1000 },
+    },
+    {
+      name: "a replacement within the window adds one",
+      churn: { replacements: 4, lastReplacedAt: 1000 },
+      now: 1000 + minute,
+      expected: { replacements: 5, lastReplacedAt: 1000 + minute },
+    },
     {
       name: "a replacement after a quiet window starts counting again",
       churn: { replacements: 9, lastReplacedAt: 1000 },

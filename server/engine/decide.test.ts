@@ -136,16 +136,72 @@ describe("decide: minimum healthy hosts (reference 2.3, every documented example
     { name: "HOST_COUNT 9 of 10 succeeds when only the last host fails", n: 10, config: hostCount(9), failing: ["h09"], status: "Succeeded", skipped: 0 },
     { name: "HOST_COUNT 9 of 10 fails at the first failure and skips the rest", n: 10, config: hostCount(9), failing: ["h00"], status: "Failed", skipped: 9 },
     { name: "HOST_COUNT 8 of 10 fails on a second failure with work left", n: 10, config: hostCount(8), failing: ["h02", "h05"], status: "Failed", skipped: 4 },
-    { name: "HOST_COUNT 8 of 10 succeeds when the second failure is the last host", n: 10, config: hostCount(8), failing: ["h02", "h09"], status: "Succeeded", skipped: 0 },
-    { name: "HOST_COUNT 0 of 10 succeeds with a single success", n: 10, config: hostCount(0), failing: [0, 1, 2, 3, 4, 5, 6, 7, 8].map(hostName), status: "Succeeded", skipped: 0 },
-    { name: "HOST_COUNT 0 of 10 fails only when every host fails", n: 10, config: hostCount(0), failing: Array.from({ length: 10 }, (_, i) => hostName(i)), status: "Failed", skipped: 0 },
+    {
+      name: "HOST_COUNT 8 of 10 succeeds when the second failure is the last host",
+      n: 10,
+      config: hostCount(8),
+      failing: ["h02", "h09"],
+      status: "Succeeded",
+      skipped: 0,
+    },
+    {
+      name: "HOST_COUNT 0 of 10 succeeds with a single success",
+      n: 10,
+      config: hostCount(0),
+      failing: [0, 1, 2, 3, 4, 5, 6, 7, 8].map(hostName),
+      status: "Succeeded",
+      skipped: 0,
+    },
+    {
+      name: "HOST_COUNT 0 of 10 fails only when every host fails",
+      n: 10,
+      config: hostCount(0),
+      failing: Array.from({ length: 10 }, (_, i) => hostName(i)),
+      status: "Failed",
+      skipped: 0,
+    },
     { name: "FLEET_PERCENT 85 of 10 succeeds with nine successes", n: 10, config: fleetPercent(85), failing: ["h09"], status: "Succeeded", skipped: 0 },
     { name: "HOST_COUNT 6 of 9 tolerates three failures", n: 9, config: hostCount(6), failing: ["h00", "h04", "h08"], status: "Succeeded", skipped: 0 },
-    { name: "HOST_COUNT 6 of 9 fails at the third failure with hosts pending", n: 9, config: hostCount(6), failing: ["h00", "h01", "h02"], status: "Failed", skipped: 6 },
-    { name: "FLEET_PERCENT 40 of 9 succeeds with four successes", n: 9, config: fleetPercent(40), failing: ["h04", "h05", "h06", "h07", "h08"], status: "Succeeded", skipped: 0 },
-    { name: "HalfAtATime of 9 succeeds with five successes", n: 9, config: HALF_AT_A_TIME, failing: ["h05", "h06", "h07", "h08"], status: "Succeeded", skipped: 0 },
-    { name: "HalfAtATime of 9 fails after four failures with hosts pending", n: 9, config: HALF_AT_A_TIME, failing: ["h00", "h01", "h02", "h03", "h08"], status: "Failed", skipped: 5 },
-    { name: "AllAtOnce of 9 succeeds with one success", n: 9, config: ALL_AT_ONCE, failing: [0, 1, 2, 3, 4, 5, 6, 7].map(hostName), status: "Succeeded", skipped: 0 },
+    {
+      name: "HOST_COUNT 6 of 9 fails at the third failure with hosts pending",
+      n: 9,
+      config: hostCount(6),
+      failing: ["h00", "h01", "h02"],
+      status: "Failed",
+      skipped: 6,
+    },
+    {
+      name: "FLEET_PERCENT 40 of 9 succeeds with four successes",
+      n: 9,
+      config: fleetPercent(40),
+      failing: ["h04", "h05", "h06", "h07", "h08"],
+      status: "Succeeded",
+      skipped: 0,
+    },
+    {
+      name: "HalfAtATime of 9 succeeds with five successes",
+      n: 9,
+      config: HALF_AT_A_TIME,
+      failing: ["h05", "h06", "h07", "h08"],
+      status: "Succeeded",
+      skipped: 0,
+    },
+    {
+      name: "HalfAtATime of 9 fails after four failures with hosts pending",
+      n: 9,
+      config: HALF_AT_A_TIME,
+      failing: ["h00", "h01", "h02", "h03", "h08"],
+      status: "Failed",
+      skipped: 5,
+    },
+    {
+      name: "AllAtOnce of 9 succeeds with one success",
+      n: 9,
+      config: ALL_AT_ONCE,
+      failing: [0, 1, 2, 3, 4, 5, 6, 7].map(hostName),
+      status: "Succeeded",
+      skipped: 0,
+    },
     { name: "OneAtATime of 9 fails at the first failure on an earlier host", n: 9, config: ONE_AT_A_TIME, failing: ["h00"], status: "Failed", skipped: 8 },
     { name: "OneAtATime of 9 succeeds when only the last host fails", n: 9, config: ONE_AT_A_TIME, failing: ["h08"], status: "Succeeded", skipped: 0 },
     { name: "OneAtATime on a single host fails when that host fails", n: 1, config: ONE_AT_A_TIME, failing: ["h00"], status: "Failed", skipped: 0 },
@@ -198,9 +254,27 @@ describe("decide: lifecycle order per target", () => {
   });
 
   it.each([
-    { name: "a failed ApplicationStop fails the target when failures are not ignored", ignore: false, failEvent: "ApplicationStop" as const, target: "Failed", next: "Skipped" },
-    { name: "a failed ApplicationStop is ignored with ignoreApplicationStopFailures", ignore: true, failEvent: "ApplicationStop" as const, target: "Succeeded", next: "Succeeded" },
-    { name: "ignoreApplicationStopFailures does not excuse a failed BeforeInstall", ignore: true, failEvent: "BeforeInstall" as const, target: "Failed", next: "Skipped" },
+    {
+      name: "a failed ApplicationStop fails the target when failures are not ignored",
+      ignore: false,
+      failEvent: "ApplicationStop" as const,
+      target: "Failed",
+      next: "Skipped",
+    },
+    {
+      name: "a failed ApplicationStop is ignored with ignoreApplicationStopFailures",
+      ignore: true,
+      failEvent: "ApplicationStop" as const,
+      target: "Succeeded",
+      next: "Succeeded",
+    },
+    {
+      name: "ignoreApplicationStopFailures does not excuse a failed BeforeInstall",
+      ignore: true,
+      failEvent: "BeforeInstall" as const,
+      target: "Failed",
+      next: "Skipped",
+    },
   ])("$name", ({ ignore, failEvent, target, next }) => {
     const run = runToEnd(makeState(1, ALL_AT_ONCE, { ignoreApplicationStopFailures: ignore }), ["h00"], failEvent);
     const t = run.state.targets[0];
@@ -249,7 +323,13 @@ describe("decide: faults never hang a deployment", () => {
   });
 
   it.each([
-    { name: "a target failed for a lost agent ends its event's log at the lines stored when the server decided", online: false, stop: false, now: 70_000, status: "Failed" },
+    {
+      name: "a target failed for a lost agent ends its event's log at the lines stored when the server decided",
+      online: false,
+      stop: false,
+      now: 70_000,
+      status: "Failed",
+    },
     { name: "an event whose cancellation was never confirmed ends its log at the lines stored then", online: true, stop: true, now: 62_000, status: "Unknown" },
     { name: "an event cancelled on an offline agent ends its log at the lines stored then", online: false, stop: true, now: 2_000, status: "Unknown" },
   ])("$name", ({ online, stop, now, status }) => {
@@ -346,7 +426,9 @@ describe("decide: automatic rollback", () => {
 
   it("a succeeded deployment never rolls back", () => {
     const run = runToEnd(makeState(2, ALL_AT_ONCE, { autoRollback: onFailure }));
-    expect(run.actions.filter((a) => a.type === "createRollback" || a.type === "completeDeployment")).toEqual([{ type: "completeDeployment", status: "Succeeded" }]);
+    expect(run.actions.filter((a) => a.type === "createRollback" || a.type === "completeDeployment")).toEqual([
+      { type: "completeDeployment", status: "Succeeded" },
+    ]);
   });
 
   it("a deployment that failed before touching any host does not roll back", () => {
@@ -361,7 +443,10 @@ describe("decide: inputs are never modified (the orchestrator keeps each result 
     let decision = decide(state, { type: "start", now: 1_000, health: {} });
     for (let step = 0; step < 40; step++) {
       const run = decision.actions.find((a) => a.type === "runCommand");
-      const next = run && run.type === "runCommand" ? finished(run.commandId, run.lifecycleEvent === "AfterInstall" ? "Failed" : "Succeeded", 2_000 + step) : { type: "tick" as const, now: 2_000 + step };
+      const next =
+        run && run.type === "runCommand"
+          ? finished(run.commandId, run.lifecycleEvent === "AfterInstall" ? "Failed" : "Succeeded", 2_000 + step)
+          : { type: "tick" as const, now: 2_000 + step };
       state = decision.state;
       if (step === 3) state.hosts.host2.online = false;
       const before = structuredClone(state);

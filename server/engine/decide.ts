@@ -1,10 +1,5 @@
 import type { DeploymentErrorCode, FinishedDeploymentStatus } from "../contracts/deployment";
-import {
-  computeMaxConcurrency,
-  computeMinimumHealthyHosts,
-  hasEnoughSuccesses,
-  isMinimumHealthyHostsInvalid,
-} from "./minimum-healthy-hosts";
+import { computeMaxConcurrency, computeMinimumHealthyHosts, hasEnoughSuccesses, isMinimumHealthyHostsInvalid } from "./minimum-healthy-hosts";
 import { orderTargets, type TargetHealthClass } from "./target-order";
 import {
   copyEngineState,
@@ -164,7 +159,13 @@ function enforceDeadlines(pass: Pass): void {
     if (!host?.online) {
       const since = Math.max(host?.lastSeenAt ?? e.dispatchedAt, e.dispatchedAt);
       if (d.stopRequestedAt !== null) {
-        endEvent(pass, t, e, "Unknown", makeDiagnostics("AgentLost", `The agent on ${t.hostName} went offline, so ${e.name} could not be cancelled; it may still be running on the host`));
+        endEvent(
+          pass,
+          t,
+          e,
+          "Unknown",
+          makeDiagnostics("AgentLost", `The agent on ${t.hostName} went offline, so ${e.name} could not be cancelled; it may still be running on the host`),
+        );
       } else if (now - since >= agentGraceMs) {
         const message =
           host?.lastSeenAt === null || host?.lastSeenAt === undefined
@@ -173,10 +174,22 @@ function enforceDeadlines(pass: Pass): void {
         endEvent(pass, t, e, "Failed", makeDiagnostics("AgentLost", message));
       }
     } else if (d.stopRequestedAt !== null && now - d.stopRequestedAt >= agentGraceMs) {
-      endEvent(pass, t, e, "Unknown", makeDiagnostics("AgentLost", `The agent on ${t.hostName} did not confirm the cancellation of ${e.name} within ${seconds(agentGraceMs)} s`));
+      endEvent(
+        pass,
+        t,
+        e,
+        "Unknown",
+        makeDiagnostics("AgentLost", `The agent on ${t.hostName} did not confirm the cancellation of ${e.name} within ${seconds(agentGraceMs)} s`),
+      );
     } else if (e.acceptedAt === null && now - e.dispatchedAt >= eventPickupMs) {
       const refusal = e.diagnostics ? ` (${e.diagnostics.message})` : "";
-      endEvent(pass, t, e, "Failed", makeDiagnostics("AgentLost", `The agent on ${t.hostName} did not accept ${e.name} within ${seconds(eventPickupMs)} s${refusal}`));
+      endEvent(
+        pass,
+        t,
+        e,
+        "Failed",
+        makeDiagnostics("AgentLost", `The agent on ${t.hostName} did not accept ${e.name} within ${seconds(eventPickupMs)} s${refusal}`),
+      );
     }
   }
 }

@@ -10,9 +10,7 @@ export type EnrollmentTokenPolicy = {
   requireApproval: boolean;
 };
 
-export type EnrollmentDecision =
-  | { accepted: true; tags: HostTag[]; approval: HostApproval }
-  | { accepted: false; reason: string };
+export type EnrollmentDecision = { accepted: true; tags: HostTag[]; approval: HostApproval } | { accepted: false; reason: string };
 
 function describeTag(tag: HostTag): string {
   return tag.value ? `${tag.key}=${tag.value}` : tag.key;
@@ -32,7 +30,10 @@ export function decideEnrollment(token: EnrollmentTokenPolicy, requested: readon
       if (!token.allowHostTags) return { accepted: false, reason: `this enrollment token fixes the host's tags and does not allow ${describeTag(tag)}` };
       if (!added.some((t) => t.key === tag.key)) added.push({ key: tag.key, value: tag.value });
     } else if (fixedValue !== tag.value) {
-      return { accepted: false, reason: `this enrollment token sets ${describeTag({ key: tag.key, value: fixedValue })}; the host cannot change it to ${describeTag(tag)}` };
+      return {
+        accepted: false,
+        reason: `this enrollment token sets ${describeTag({ key: tag.key, value: fixedValue })}; the host cannot change it to ${describeTag(tag)}`,
+      };
     }
   }
   return {

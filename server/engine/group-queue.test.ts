@@ -17,8 +17,19 @@ describe("planGroupStarts", () => {
     { name: "queued deployments are not queued again", list: [d("a", "InProgress", 1), d("b", "Queued", 2)], start: null, queue: [] },
     { name: "a scheduled deployment waits for its time", list: [d("a", "Scheduled", 1, { startAt: 100 })], now: 99, start: null, queue: [] },
     { name: "a due scheduled deployment starts", list: [d("a", "Scheduled", 1, { startAt: 100 })], now: 100, start: "a", queue: [] },
-    { name: "a due scheduled deployment in a busy group is queued", list: [d("x", "InProgress", 0), d("a", "Scheduled", 1, { startAt: 50 })], now: 100, start: null, queue: ["a"] },
-    { name: "a rollback goes before deployments that waited longer", list: [d("a", "Queued", 1), d("r", "Created", 5, { creator: "codeDeployRollback" })], start: "r", queue: [] },
+    {
+      name: "a due scheduled deployment in a busy group is queued",
+      list: [d("x", "InProgress", 0), d("a", "Scheduled", 1, { startAt: 50 })],
+      now: 100,
+      start: null,
+      queue: ["a"],
+    },
+    {
+      name: "a rollback goes before deployments that waited longer",
+      list: [d("a", "Queued", 1), d("r", "Created", 5, { creator: "codeDeployRollback" })],
+      start: "r",
+      queue: [],
+    },
   ])("$name", ({ list, now, start, queue }) => {
     expect(planGroupStarts(list, now ?? 1_000)).toEqual({ startId: start, queueIds: queue });
   });

@@ -24,7 +24,6 @@ export function classifyTargetHealth(previous: PreviousTargetResult | null, curr
 /** Orders targets Unhealthy, Unknown revision, Old, Current; ties by host name so the order is stable. */
 export function orderTargets<T extends { hostName: string; health: TargetHealthClass }>(targets: readonly T[]): T[] {
   return [...targets].sort(
-    (a, b) =>
-      targetHealthClasses.indexOf(a.health) - targetHealthClasses.indexOf(b.health) || (a.hostName < b.hostName ? -1 : a.hostName > b.hostName ? 1 : 0),
+    (a, b) => targetHealthClasses.indexOf(a.health) - targetHealthClasses.indexOf(b.health) || (a.hostName < b.hostName ? -1 : a.hostName > b.hostName ? 1 : 0),
   );
 }

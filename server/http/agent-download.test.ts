@@ -19,7 +19,12 @@ afterAll(() => {
   deps.cleanup();
 });
 
-const newToken = () => createEnrollmentToken(deps.db, { name: "t", expiresHours: 1, maxUses: 1, tags: [], allowHostTags: true, requireApproval: false, createdBy: null }, Date.now());
+const newToken = () =>
+  createEnrollmentToken(
+    deps.db,
+    { name: "t", expiresHours: 1, maxUses: 1, tags: [], allowHostTags: true, requireApproval: false, createdBy: null },
+    Date.now(),
+  );
 
 describe("GET /api/agent/download", () => {
   it("refuses a caller without credentials", async () => {

@@ -31,11 +31,14 @@ beforeAll(async () => {
   prod = await fleet.createGroup();
   const installDir = fs.mkdtempSync("/tmp/landline-enroll-install-");
   const appspec = `version: 0.0\nos: linux\nfiles:\n  - source: index.html\n    destination: ${installDir}\nhooks:\n  ValidateService:\n    - location: check.sh\n`;
-  revisionId = await fleet.uploadRevision(prod.applicationName, await zipBuffer([
-    { name: "appspec.yml", body: appspec },
-    { name: "index.html", body: "<h1>ok</h1>\n" },
-    { name: "check.sh", body: "#!/bin/sh\necho checked on $LANDLINE_HOST_NAME\n" },
-  ]));
+  revisionId = await fleet.uploadRevision(
+    prod.applicationName,
+    await zipBuffer([
+      { name: "appspec.yml", body: appspec },
+      { name: "index.html", body: "<h1>ok</h1>\n" },
+      { name: "check.sh", body: "#!/bin/sh\necho checked on $LANDLINE_HOST_NAME\n" },
+    ]),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -68,13 +71,21 @@ describe("enrollment tokens bind a host's tags", () => {
     await new Promise<void>((resolve) => (refused.process.exitCode !== null ? resolve() : refused.process.once("exit", () => resolve())));
     expect(refused.output()).toContain("cannot change it to env=prod");
     await startAgent("staging-3", created.token, [{ key: "role", value: "web" }]);
-    expect((await hostNamed("staging-3"))?.tags).toEqual([{ key: "env", value: "staging" }, { key: "role", value: "web" }]);
+    expect((await hostNamed("staging-3"))?.tags).toEqual([
+      { key: "env", value: "staging" },
+      { key: "role", value: "web" },
+    ]);
   });
 });
 
 describe("host approval", () => {
   it("keeps a pending host out of every deployment until an admin approves it, and a rejected one out for good", async () => {
-    const created = await fleet.api.enrollmentTokens.create.mutate({ name: "prod, approved by hand", tags: [{ key: "env", value: "prod" }], maxUses: 2, requireApproval: true });
+    const created = await fleet.api.enrollmentTokens.create.mutate({
+      name: "prod, approved by hand",
+      tags: [{ key: "env", value: "prod" }],
+      maxUses: 2,
+      requireApproval: true,
+    });
     expect(created.requireApproval).toBe(true);
     const first = await startAgent("prod-1", created.token);
     expect(first.output()).toContain("prod-1 waits for an admin's approval");
@@ -101,8 +112,17 @@ describe("host approval", () => {
     expect(deployed).toMatchObject({ status: "Succeeded", deploymentOverview: { Succeeded: 1 } });
     expect((await fleet.api.deployments.listTargets.query({ deploymentId: deployed.deploymentId })).map((t) => t.hostName)).toEqual(["prod-1"]);
 
-    const actions = (await fleet.api.auditLog.list.query({})).items.map((e) => [e.action, (e.details as { hostName?: string; name?: string } | null)?.hostName ?? (e.details as { name?: string } | null)?.name]);
-    expect(actions).toEqual(expect.arrayContaining([["hosts.approve", "prod-1"], ["hosts.reject", "prod-2"], ["hosts.enroll", "prod-1"]]));
+    const actions = (await fleet.api.auditLog.list.query({})).items.map((e) => [
+      e.action,
+      (e.details as { hostName?: string; name?: string } | null)?.hostName ?? (e.details as { name?: string } | null)?.name,
+    ]);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        ["hosts.approve", "prod-1"],
+        ["hosts.reject", "prod-2"],
+        ["hosts.enroll", "prod-1"],
+      ]),
+    );
     const enrolled = (await fleet.api.auditLog.list.query({ action: "hosts.enroll" })).items.find((e) => (e.details as { name: string }).name === "prod-1");
     expect(enrolled?.details).toMatchObject({ approval: "pending" });
   });

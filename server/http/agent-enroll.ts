@@ -54,7 +54,11 @@ export async function handleAgentEnroll(deps: Deps, req: IncomingMessage, res: S
       const existing = tx.select({ id: hosts.id, deregisteredAt: hosts.deregisteredAt }).from(hosts).where(eq(hosts.name, input.name)).get();
       if (existing && existing.deregisteredAt === null) throw new HttpFailure(409, `host name ${input.name} is taken; deregister it first`, "name");
       // Deregistering frees the name (as in CodeDeploy): the old row keeps its history under a suffixed name.
-      if (existing) tx.update(hosts).set({ name: `${input.name}.deregistered-${existing.deregisteredAt}` }).where(eq(hosts.id, existing.id)).run();
+      if (existing)
+        tx.update(hosts)
+          .set({ name: `${input.name}.deregistered-${existing.deregisteredAt}` })
+          .where(eq(hosts.id, existing.id))
+          .run();
       const decision = decideEnrollment(token, input.tags, deps.env.LANDLINE_REQUIRE_HOST_APPROVAL === "true");
       // Refusing rolls the transaction back, so the token's use is not spent on a refused host.
       if (!decision.accepted) throw new HttpFailure(403, decision.reason, "tags");
@@ -67,7 +71,12 @@ export async function handleAgentEnroll(deps: Deps, req: IncomingMessage, res: S
       recordAudit(
         tx,
         { principal: null, ip: clientAddress(deps.env, req), actor: "system" },
-        { action: "hosts.enroll", resourceType: "host", resourceId: hostId, details: { name: input.name, tokenId: token.tokenId, tags, requestedTags: input.tags, approval } },
+        {
+          action: "hosts.enroll",
+          resourceType: "host",
+          resourceId: hostId,
+          details: { name: input.name, tokenId: token.tokenId, tags, requestedTags: input.tags, approval },
+        },
         now,
       );
       return { hostId, credential, approval };

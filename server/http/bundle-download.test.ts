@@ -45,19 +45,30 @@ beforeAll(async () => {
 
   const viewer = insertTestUser(deps, "viewer");
   viewerToken = `llt_test_${randomUUID()}`;
-  deps.db.insert(apiTokens).values({ id: randomUUID(), userId: viewer.userId, name: "t", tokenHash: hashSecret(viewerToken), prefix: "llt_test", role: "viewer" }).run();
+  deps.db
+    .insert(apiTokens)
+    .values({ id: randomUUID(), userId: viewer.userId, name: "t", tokenHash: hashSecret(viewerToken), prefix: "llt_test", role: "viewer" })
+    .run();
 
   const applicationId = randomUUID();
   deps.db.insert(applications).values({ id: applicationId, name: "web" }).run();
   // Big enough that the ranges below land in entry data, not only in headers.
   bundle = await archiveOf("tar", [...validBundleEntries(), { name: "app/data.bin", body: Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251)) }]);
-  const uploaded = await uploadRevision(deps, { principal: insertTestUser(deps, "deployer"), ip: null }, { applicationName: "web", claimedType: null }, Readable.from([bundle]));
+  const uploaded = await uploadRevision(
+    deps,
+    { principal: insertTestUser(deps, "deployer"), ip: null },
+    { applicationName: "web", claimedType: null },
+    Readable.from([bundle]),
+  );
   ({ revisionId, sha256 } = uploaded.result);
 
   targetedHost = insertHost("web-1");
   otherHost = insertHost("web-2");
   const groupId = randomUUID();
-  deps.db.insert(deploymentGroups).values({ id: groupId, applicationId, name: "prod", tagSet: [], autoRollback: { enabled: false, events: [] } }).run();
+  deps.db
+    .insert(deploymentGroups)
+    .values({ id: groupId, applicationId, name: "prod", tagSet: [], autoRollback: { enabled: false, events: [] } })
+    .run();
   const deploymentId = "d-TEST00001";
   deps.db
     .insert(deployments)

@@ -13,7 +13,9 @@ async function addressSeen(trustedProxies: string, forwardedFor?: string): Promi
   const server = http.createServer((req, res) => res.end(JSON.stringify(clientAddress(env, req))));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
-    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { headers: forwardedFor ? { "x-forwarded-for": forwardedFor } : {} });
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {
+      headers: forwardedFor ? { "x-forwarded-for": forwardedFor } : {},
+    });
     return (await res.json()) as string | null;
   } finally {
     await new Promise((resolve) => server.close(resolve));
@@ -36,7 +38,9 @@ describe("clientAddress", () => {
 
   it("refuses a setting it cannot read, naming the variable and the entry", () => {
     expect(() => loadEnv({ NODE_ENV: "test", LANDLINE_TRUSTED_PROXIES: "loopback, proxy.example.com" })).toThrow(EnvError);
-    expect(() => loadEnv({ NODE_ENV: "test", LANDLINE_TRUSTED_PROXIES: "loopback, proxy.example.com" })).toThrow(/LANDLINE_TRUSTED_PROXIES: "proxy.example.com" is not an IP address/);
+    expect(() => loadEnv({ NODE_ENV: "test", LANDLINE_TRUSTED_PROXIES: "loopback, proxy.example.com" })).toThrow(
+      /LANDLINE_TRUSTED_PROXIES: "proxy.example.com" is not an IP address/,
+    );
   });
 });
 

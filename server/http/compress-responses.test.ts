@@ -11,18 +11,24 @@ import { spawnServer, TEST_ADMIN, type SpawnedServer } from "../test/spawn-serve
 import { compressResponses } from "./compress-responses";
 
 /** GETs a URL asking for `encoding`; returns the encoding used and the decoded body. */
-async function get(url: string, encoding: string, headers: Record<string, string> = {}): Promise<{ encoding: string | undefined; body: string; wireBytes: number }> {
+async function get(
+  url: string,
+  encoding: string,
+  headers: Record<string, string> = {},
+): Promise<{ encoding: string | undefined; body: string; wireBytes: number }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers: { "accept-encoding": encoding, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const raw = Buffer.concat(chunks);
-        const used = res.headers["content-encoding"];
-        const body = used === "br" ? zlib.brotliDecompressSync(raw) : used === "gzip" ? zlib.gunzipSync(raw) : raw;
-        resolve({ encoding: used, body: body.toString("utf8"), wireBytes: raw.length });
-      });
-    }).on("error", reject);
+    http
+      .get(url, { headers: { "accept-encoding": encoding, ...headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const raw = Buffer.concat(chunks);
+          const used = res.headers["content-encoding"];
+          const body = used === "br" ? zlib.brotliDecompressSync(raw) : used === "gzip" ? zlib.gunzipSync(raw) : raw;
+          resolve({ encoding: used, body: body.toString("utf8"), wireBytes: raw.length });
+        });
+      })
+      .on("error", reject);
   });
 }
 

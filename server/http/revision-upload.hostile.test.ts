@@ -13,7 +13,10 @@ import { archiveOf, bombBundle, claimMadeByMsDos, testAppSpec, validBundleEntrie
 let server: SpawnedServer;
 let token: string;
 
-type UploadReply = { status: number; body: { error?: string; errors?: { file: string; line: number | null; field: string; message: string }[]; revisionId?: string } };
+type UploadReply = {
+  status: number;
+  body: { error?: string; errors?: { file: string; line: number | null; field: string; message: string }[]; revisionId?: string };
+};
 
 async function upload(bundle: Buffer, type: BundleType): Promise<UploadReply> {
   const res = await fetch(`${server.url}${REVISION_UPLOAD_PATH}?application=hostile&bundleType=${type}`, {
@@ -45,7 +48,9 @@ describe("hostile bundles sent to the real upload endpoint", () => {
     const zip = await zipBuffer([...validBundleEntries(), { name: "escape", type: "symlink", target: "../../../../etc/passwd" }]);
     const reply = await upload(claimMadeByMsDos(zip), "zip");
     expect(reply.status).toBe(400);
-    expect(reply.body.errors).toContainEqual(expect.objectContaining({ file: "escape", message: expect.stringMatching(/symlink points at \.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd, outside/) }));
+    expect(reply.body.errors).toContainEqual(
+      expect.objectContaining({ file: "escape", message: expect.stringMatching(/symlink points at \.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd, outside/) }),
+    );
   });
 
   it("refuses an MS-DOS zip whose links only escape together, as the kernel resolves them", async () => {

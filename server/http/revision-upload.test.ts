@@ -26,14 +26,20 @@ let viewerToken: string;
 function tokenFor(role: Role): string {
   const user = insertTestUser(deps, role);
   const token = `llt_test_${randomUUID()}`;
-  deps.db.insert(apiTokens).values({ id: randomUUID(), userId: user.userId, name: "test", tokenHash: hashSecret(token), prefix: token.slice(0, 12), role }).run();
+  deps.db
+    .insert(apiTokens)
+    .values({ id: randomUUID(), userId: user.userId, name: "test", tokenHash: hashSecret(token), prefix: token.slice(0, 12), role })
+    .run();
   return token;
 }
 
 function sessionCookieFor(role: Role): string {
   const user = insertTestUser(deps, role);
   const secret = `lls_test_${randomUUID()}`;
-  deps.db.insert(sessions).values({ idHash: hashSecret(secret), userId: user.userId, expiresAt: Date.now() + 3_600_000 }).run();
+  deps.db
+    .insert(sessions)
+    .values({ idHash: hashSecret(secret), userId: user.userId, expiresAt: Date.now() + 3_600_000 })
+    .run();
   return `${SESSION_COOKIE}=${secret}`;
 }
 
@@ -59,11 +65,15 @@ function post(query: string, body: Buffer, headers: Record<string, string> = {},
   });
 }
 
-const upload = (body: Buffer, query = "?application=web", headers: Record<string, string> = {}) => post(query, body, { authorization: `Bearer ${deployerToken}`, ...headers });
+const upload = (body: Buffer, query = "?application=web", headers: Record<string, string> = {}) =>
+  post(query, body, { authorization: `Bearer ${deployerToken}`, ...headers });
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.join(d.parentPath, d.name));
 }
 
 function expectNothingStored(): void {
@@ -83,7 +93,13 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   deployerToken = tokenFor("deployer");
   viewerToken = tokenFor("viewer");
-  deps.db.insert(applications).values([{ id: randomUUID(), name: "web" }, { id: randomUUID(), name: "api" }]).run();
+  deps.db
+    .insert(applications)
+    .values([
+      { id: randomUUID(), name: "web" },
+      { id: randomUUID(), name: "api" },
+    ])
+    .run();
 });
 
 afterAll(async () => {
@@ -132,19 +148,42 @@ describe("refused bundles leave nothing stored", () => {
       "a hook script that is not in the bundle",
       () => archiveOf("zip", withAppSpec(testAppSpec({ ApplicationStart: "scripts/run.sh" }))),
       {},
-      { error: /scripts\/run\.sh is not in the bundle/, first: { line: 8, field: "hooks.ApplicationStart[0].location", message: expect.stringMatching(/Landline checks scripts at upload/) } },
+      {
+        error: /scripts\/run\.sh is not in the bundle/,
+        first: { line: 8, field: "hooks.ApplicationStart[0].location", message: expect.stringMatching(/Landline checks scripts at upload/) },
+      },
     ],
     ["os: windows", () => archiveOf("zip", withAppSpec("version: 0.0\nos: windows\n")), {}, { error: /agents run Linux/, first: { line: 2, field: "os" } }],
-    ["an absolute entry path", () => archiveOf("tar", [...validBundleEntries(), { name: "/etc/passwd", body: "x" }]), {}, { error: /absolute/, first: { file: "/etc/passwd" } }],
-    ["a .. entry (zip-slip)", () => archiveOf("zip", [...validBundleEntries(), { name: "../evil.sh", body: "x" }]), {}, { error: /\.\./, first: { file: "../evil.sh" } }],
+    [
+      "an absolute entry path",
+      () => archiveOf("tar", [...validBundleEntries(), { name: "/etc/passwd", body: "x" }]),
+      {},
+      { error: /absolute/, first: { file: "/etc/passwd" } },
+    ],
+    [
+      "a .. entry (zip-slip)",
+      () => archiveOf("zip", [...validBundleEntries(), { name: "../evil.sh", body: "x" }]),
+      {},
+      { error: /\.\./, first: { file: "../evil.sh" } },
+    ],
     [
       "a symlink escaping the bundle",
       () => archiveOf("tgz", [...validBundleEntries(), { name: "app/keys", type: "symlink", target: "../../root/.ssh" }]),
       {},
       { error: /outside the bundle root/, first: { file: "app/keys" } },
     ],
-    ["a zip sent as a tgz", () => archiveOf("zip", validBundleEntries()), { "content-type": "application/gzip" }, { error: /^the body is a zip archive, not a gzip-compressed tar archive \(tgz\)$/ }],
-    ["a tgz sent as a zip", () => archiveOf("tgz", validBundleEntries()), { "content-type": "application/zip" }, { error: /^the body is a gzip stream, not a zip archive$/ }],
+    [
+      "a zip sent as a tgz",
+      () => archiveOf("zip", validBundleEntries()),
+      { "content-type": "application/gzip" },
+      { error: /^the body is a zip archive, not a gzip-compressed tar archive \(tgz\)$/ },
+    ],
+    [
+      "a tgz sent as a zip",
+      () => archiveOf("tgz", validBundleEntries()),
+      { "content-type": "application/zip" },
+      { error: /^the body is a gzip stream, not a zip archive$/ },
+    ],
     ["random bytes", async () => Buffer.from("MZ this is no archive at all ".repeat(40)), {}, { error: /^the body is not a zip, tar or tgz archive$/ }],
     ["a gzip stream that holds no tar", async () => gzipSync(Buffer.from("plain text ".repeat(100))), {}, { error: /no tar archive|damaged/ }],
     [
@@ -153,7 +192,12 @@ describe("refused bundles leave nothing stored", () => {
       {},
       { error: /more than 40 entries/ },
     ],
-    ["an archive bomb", () => archiveOf("tgz", [...validBundleEntries(), { name: "app/zeros", body: Buffer.alloc(4 * MAX_BYTES + 1) }]), {}, { error: /archive bomb/ }],
+    [
+      "an archive bomb",
+      () => archiveOf("tgz", [...validBundleEntries(), { name: "app/zeros", body: Buffer.alloc(4 * MAX_BYTES + 1) }]),
+      {},
+      { error: /archive bomb/ },
+    ],
   ])("%s", async (_name, build, headers, expected) => {
     const reply = await upload(await build(), "?application=web", headers);
     expect(reply.status).toBe(400);
@@ -186,9 +230,17 @@ describe("accepted bundles", () => {
     expect(reply.body).toEqual({ revisionId: expect.stringMatching(/^r-[A-Z0-9]{9}$/), sha256: sha256(bytes), bundleType: type, size: bytes.length });
     expect(fs.readFileSync(bundlePath(deps.env.bundleDir, sha256(bytes))).equals(bytes)).toBe(true);
     expect(filesUnder(path.join(deps.env.dataDir, "tmp"))).toEqual([]);
-    const row = deps.db.select().from(revisions).where(eq(revisions.id, String(reply.body.revisionId))).get();
+    const row = deps.db
+      .select()
+      .from(revisions)
+      .where(eq(revisions.id, String(reply.body.revisionId)))
+      .get();
     expect(row).toMatchObject({ description: "first cut", bundleType: type, size: bytes.length, bundleRoot: "", appSpecPath: "appspec.yml" });
-    const audit = deps.db.select().from(auditLog).where(eq(auditLog.resourceId, String(reply.body.revisionId))).get();
+    const audit = deps.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.resourceId, String(reply.body.revisionId)))
+      .get();
     expect(audit).toMatchObject({ action: "revisions.upload", resourceType: "revision" });
   });
 

@@ -44,7 +44,14 @@ const claimedTypes: Record<string, BundleType | null> = {
 };
 
 /** Answers `{ error, errors }`; closes the connection when the request body was not read, so it is not drained. */
-export function sendJsonError(req: IncomingMessage, res: ServerResponse, status: number, error: string, errors: AppSpecError[] = [], headers: Record<string, string> = {}): void {
+export function sendJsonError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  error: string,
+  errors: AppSpecError[] = [],
+  headers: Record<string, string> = {},
+): void {
   const body: RevisionUploadError = { error, errors };
   if (!req.readableEnded) headers.connection = "close";
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers }).end(JSON.stringify(body));
@@ -77,7 +84,12 @@ export async function handleRevisionUpload(deps: Deps, req: IncomingMessage, res
   }
   const contentType = (req.headers["content-type"] ?? "application/octet-stream").split(";")[0].trim().toLowerCase();
   if (!(contentType in claimedTypes)) {
-    return sendJsonError(req, res, 415, `Content-Type ${contentType} is not an archive; send the raw archive as application/zip, application/x-tar, application/gzip or application/octet-stream`);
+    return sendJsonError(
+      req,
+      res,
+      415,
+      `Content-Type ${contentType} is not an archive; send the raw archive as application/zip, application/x-tar, application/gzip or application/octet-stream`,
+    );
   }
   const fromHeader = claimedTypes[contentType];
   const fromQuery = query.data.bundleType ?? null;
@@ -109,7 +121,8 @@ export async function handleRevisionUpload(deps: Deps, req: IncomingMessage, res
     const storageFailure = classifyStorageFailure(err);
     if (storageFailure) {
       deps.services.storageHealth.recordFailure(err);
-      if (isOutOfSpace(storageFailure)) return sendJsonError(req, res, 507, notEnoughSpace(Number.isFinite(declaredLength) ? declaredLength : null, await readFreeBytes(deps.env.dataDir)));
+      if (isOutOfSpace(storageFailure))
+        return sendJsonError(req, res, 507, notEnoughSpace(Number.isFinite(declaredLength) ? declaredLength : null, await readFreeBytes(deps.env.dataDir)));
       return sendJsonError(req, res, 503, `the server cannot store data: writing to its data directory failed (${storageFailure})`);
     }
     // The client went away mid-upload; there is nobody to answer.

@@ -10,7 +10,11 @@ type Reply = { status: number; body: string; closed: boolean };
  * one, `gapMs` apart, until the server answers; a server that answers early is not sent the rest. `closed` says
  * whether the server then ended the connection.
  */
-function send(server: SpawnedServer, path: string, options: { method?: string; headers?: Record<string, string>; bodyChunks?: Buffer[]; gapMs?: number }): Promise<Reply> {
+function send(
+  server: SpawnedServer,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; bodyChunks?: Buffer[]; gapMs?: number },
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const req = http.request(`${server.url}${path}`, { method: options.method ?? "POST", headers: options.headers, agent });
@@ -109,7 +113,10 @@ describe("request bodies are capped (real server)", () => {
   });
 
   it("caps the enrollment endpoint's body the same way", async () => {
-    const reply = await send(server, "/api/agent/enroll", { headers: { "content-type": "application/json", "content-length": String(50 * 1024 * 1024) }, bodyChunks: [Buffer.from("{")] });
+    const reply = await send(server, "/api/agent/enroll", {
+      headers: { "content-type": "application/json", "content-length": String(50 * 1024 * 1024) },
+      bodyChunks: [Buffer.from("{")],
+    });
     expect(reply.status).toBe(413);
   });
 });
@@ -126,7 +133,10 @@ describe("slow clients are cut off (real server)", () => {
 
   it("gives an authenticated upload longer than the body deadline", async () => {
     const cookie = await signIn(server);
-    const app = await send(server, "/api/trpc/applications.create", { headers: { cookie, origin: server.url, "content-type": "application/json" }, bodyChunks: json({ applicationName: "slow" }) });
+    const app = await send(server, "/api/trpc/applications.create", {
+      headers: { cookie, origin: server.url, "content-type": "application/json" },
+      bodyChunks: json({ applicationName: "slow" }),
+    });
     expect(app.status).toBe(200);
     const started = Date.now();
     const reply = await send(server, "/api/revisions?application=slow", {
@@ -155,14 +165,20 @@ describe("cookie-authenticated changes must come from Landline's own pages (real
     const cookie = await signIn(server);
     const before = await enrollmentTokenCount(server, cookie);
     const withOrigin = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v === "ORIGIN" ? server.url : v]));
-    const reply = await send(server, "/api/trpc/enrollmentTokens.create", { headers: { cookie, ...withOrigin }, bodyChunks: json({ maxUses: 1, expiresHours: 1, tags: [] }) });
+    const reply = await send(server, "/api/trpc/enrollmentTokens.create", {
+      headers: { cookie, ...withOrigin },
+      bodyChunks: json({ maxUses: 1, expiresHours: 1, tags: [] }),
+    });
     expect(reply.status).toBe(status);
     expect(await enrollmentTokenCount(server, cookie)).toBe(before + (status === 200 ? 1 : 0));
   });
 
   it("does not let another site sign the user out", async () => {
     const cookie = await signIn(server);
-    const reply = await send(server, "/api/trpc/auth.signOut", { headers: { cookie, "content-type": "multipart/form-data; boundary=x", origin: "https://evil.example" }, bodyChunks: [Buffer.from("--x--\r\n")] });
+    const reply = await send(server, "/api/trpc/auth.signOut", {
+      headers: { cookie, "content-type": "multipart/form-data; boundary=x", origin: "https://evil.example" },
+      bodyChunks: [Buffer.from("--x--\r\n")],
+    });
     expect(reply.status).toBe(403);
     const status = await fetch(`${server.url}/api/trpc/auth.status`, { headers: { cookie } });
     expect(((await status.json()) as { result: { data: { user: { email: string } | null } } }).result.data.user?.email).toBe(TEST_ADMIN.email);
@@ -170,14 +186,20 @@ describe("cookie-authenticated changes must come from Landline's own pages (real
 
   it("refuses a session upload without an Origin", async () => {
     const cookie = await signIn(server);
-    const reply = await send(server, "/api/revisions?application=nope", { headers: { cookie, "content-type": "application/zip" }, bodyChunks: [Buffer.from("PK\x03\x04")] });
+    const reply = await send(server, "/api/revisions?application=nope", {
+      headers: { cookie, "content-type": "application/zip" },
+      bodyChunks: [Buffer.from("PK\x03\x04")],
+    });
     expect(reply.status).toBe(403);
     expect(JSON.parse(reply.body).error).toMatch(/cross-site/);
   });
 
   it("leaves API-token requests alone, whatever their Origin", async () => {
     const cookie = await signIn(server);
-    const created = await send(server, "/api/trpc/apiTokens.create", { headers: { cookie, origin: server.url, "content-type": "application/json" }, bodyChunks: json({ name: "script" }) });
+    const created = await send(server, "/api/trpc/apiTokens.create", {
+      headers: { cookie, origin: server.url, "content-type": "application/json" },
+      bodyChunks: json({ name: "script" }),
+    });
     const token = (JSON.parse(created.body) as { result: { data: { token: string } } }).result.data.token;
     const reply = await send(server, "/api/trpc/enrollmentTokens.create", {
       headers: { authorization: `Bearer ${token}`, origin: "https://elsewhere.example", "content-type": "application/json" },

@@ -50,7 +50,11 @@ export function createMetrics(registry: Registry, db: Db, storage: Pick<StorageH
     labelNames: ["status"],
     registers,
     collect() {
-      const rows = db.select({ status: deployments.status, n: sql<number>`count(*)` }).from(deployments).groupBy(deployments.status).all();
+      const rows = db
+        .select({ status: deployments.status, n: sql<number>`count(*)` })
+        .from(deployments)
+        .groupBy(deployments.status)
+        .all();
       const counts = new Map(rows.map((r) => [r.status, r.n]));
       for (const status of deploymentStatuses) this.set({ status }, counts.get(status) ?? 0);
     },
@@ -61,7 +65,12 @@ export function createMetrics(registry: Registry, db: Db, storage: Pick<StorageH
     labelNames: ["status"],
     registers,
     collect() {
-      const rows = db.select({ online: hosts.online, n: sql<number>`count(*)` }).from(hosts).where(isNull(hosts.deregisteredAt)).groupBy(hosts.online).all();
+      const rows = db
+        .select({ online: hosts.online, n: sql<number>`count(*)` })
+        .from(hosts)
+        .where(isNull(hosts.deregisteredAt))
+        .groupBy(hosts.online)
+        .all();
       this.set({ status: "online" }, rows.find((r) => r.online)?.n ?? 0);
       this.set({ status: "offline" }, rows.find((r) => !r.online)?.n ?? 0);
     },

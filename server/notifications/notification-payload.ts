@@ -161,14 +161,19 @@ function renderSlack(p: NotificationPayload): { text: string; blocks: unknown[] 
   if (p.errorInformation) lines.push(`Error: ${p.errorInformation.ErrorCode}: ${escapeSlack(p.errorInformation.ErrorMessage)}`);
   const failedEvent = p.lifecycleEvents?.find((e) => e.LifecycleEventStatus === "Failed");
   if (failedEvent) {
-    lines.push(`${failedEvent.LifecycleEvent} failed${failedEvent.ErrorCode ? ` (${failedEvent.ErrorCode})` : ""}${failedEvent.Message ? `: ${escapeSlack(failedEvent.Message.slice(0, 500))}` : ""}`);
+    lines.push(
+      `${failedEvent.LifecycleEvent} failed${failedEvent.ErrorCode ? ` (${failedEvent.ErrorCode})` : ""}${failedEvent.Message ? `: ${escapeSlack(failedEvent.Message.slice(0, 500))}` : ""}`,
+    );
   }
   if (p.rollbackInfo?.rollbackDeploymentId) lines.push(`Rollback deployment: ${p.rollbackInfo.rollbackDeploymentId}`);
   return {
     text: headline,
     blocks: [
       { type: "section", text: { type: "mrkdwn", text: lines.join("\n") } },
-      { type: "context", elements: [{ type: "mrkdwn", text: `Revision ${p.revisionId}${p.description ? ` - ${escapeSlack(p.description.slice(0, 200))}` : ""}` }] },
+      {
+        type: "context",
+        elements: [{ type: "mrkdwn", text: `Revision ${p.revisionId}${p.description ? ` - ${escapeSlack(p.description.slice(0, 200))}` : ""}` }],
+      },
     ],
   };
 }

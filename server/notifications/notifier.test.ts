@@ -84,7 +84,10 @@ describe("webhook notifications", () => {
     notifier.notify({ type: "DeploymentStart", deploymentId });
     notifier.notify({ type: "InstanceStart", deploymentId, targetId: targetIds[0] });
     notifier.notify({ type: "InstanceFailure", deploymentId, targetId: targetIds[0] });
-    deps.db.update(deployments).set({ status: "Failed", completedAt: Date.now(), errorCode: "HEALTH_CONSTRAINTS", errorMessage: "too many hosts failed" }).run();
+    deps.db
+      .update(deployments)
+      .set({ status: "Failed", completedAt: Date.now(), errorCode: "HEALTH_CONSTRAINTS", errorMessage: "too many hosts failed" })
+      .run();
     notifier.notify({ type: "DeploymentFailure", deploymentId });
 
     const got = await receiver.waitFor(3);
@@ -104,7 +107,14 @@ describe("webhook notifications", () => {
     expect(new Set(got.map((r) => r.headers["landline-delivery"]))).toEqual(new Set(delivered.map((d) => d.id)));
 
     const [start, instance, failure] = got.map((r) => JSON.parse(r.body) as NotificationPayload);
-    expect(start).toMatchObject({ eventTriggerName: "ops", applicationName: "shop", deploymentGroupName: "prod", deploymentId, status: "InProgress", completeTime: null });
+    expect(start).toMatchObject({
+      eventTriggerName: "ops",
+      applicationName: "shop",
+      deploymentGroupName: "prod",
+      deploymentId,
+      status: "InProgress",
+      completeTime: null,
+    });
     expect(start.deploymentUrl).toBe(`https://deploy.example.com/deployments/${deploymentId}`);
     expect(instance).toMatchObject({ hostName: "web-1", targetId: targetIds[0], instanceStatus: "Failed" });
     expect(instance.lifecycleEvents?.[0]).toMatchObject({ LifecycleEvent: "BeforeInstall" });
@@ -175,7 +185,10 @@ describe("webhook notifications", () => {
   });
 
   it("refuses link-local receivers such as cloud metadata services, when saved and when delivering", async () => {
-    await expect(addWebhook("http://169.254.169.254/latest/meta-data/", ["DeploymentStart"])).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/link-local/) });
+    await expect(addWebhook("http://169.254.169.254/latest/meta-data/", ["DeploymentStart"])).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringMatching(/link-local/),
+    });
     await expect(addWebhook("http://[fe80::1]:8080/hook", ["DeploymentStart"])).rejects.toMatchObject({ code: "BAD_REQUEST" });
     // A row saved before the rule (or edited in the database) is still never contacted.
     receiver = await startWebhookReceiver();
@@ -185,7 +198,11 @@ describe("webhook notifications", () => {
     notifier.start();
     notifier.notify({ type: "DeploymentStart", deploymentId });
     await waitUntil(() => deliveriesOf(webhook.id)[0].status === "failed");
-    expect(deliveriesOf(webhook.id)[0]).toMatchObject({ attempts: 1, responseCode: null, lastError: expect.stringMatching(/^169\.254\.169\.254, a link-local address .*webhooks may not reach/) });
+    expect(deliveriesOf(webhook.id)[0]).toMatchObject({
+      attempts: 1,
+      responseCode: null,
+      lastError: expect.stringMatching(/^169\.254\.169\.254, a link-local address .*webhooks may not reach/),
+    });
   });
 
   const metadataForms = [
@@ -211,15 +228,29 @@ describe("webhook notifications", () => {
     notifier.start();
     notifier.notify({ type: "DeploymentStart", deploymentId });
     await waitUntil(() => deliveriesOf(webhook.id)[0].status === "failed");
-    expect(deliveriesOf(webhook.id)[0]).toMatchObject({ attempts: 1, responseCode: null, lastError: `${normalized}, a link-local address (where cloud metadata services answer) webhooks may not reach` });
+    expect(deliveriesOf(webhook.id)[0]).toMatchObject({
+      attempts: 1,
+      responseCode: null,
+      lastError: `${normalized}, a link-local address (where cloud metadata services answer) webhooks may not reach`,
+    });
     await waitUntil(() => deliveriesOf(allowed.id)[0]?.status === "succeeded");
   });
 
   it("with LANDLINE_WEBHOOK_PUBLIC_ONLY refuses loopback and private receivers when saved, and names that resolve to them when delivering", async () => {
     deps.cleanup();
     seedDeployment({ LANDLINE_WEBHOOK_PUBLIC_ONLY: "true" });
-    for (const url of ["http://127.0.0.1:8080/hook", "http://[::1]:8080/hook", "http://10.0.0.5/hook", "http://192.168.1.10/hook", "http://[::ffff:7f00:1]/hook", "http://[fd12::1]/hook"]) {
-      await expect(addWebhook(url, ["DeploymentStart"]), url).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/loopback|private/) });
+    for (const url of [
+      "http://127.0.0.1:8080/hook",
+      "http://[::1]:8080/hook",
+      "http://10.0.0.5/hook",
+      "http://192.168.1.10/hook",
+      "http://[::ffff:7f00:1]/hook",
+      "http://[fd12::1]/hook",
+    ]) {
+      await expect(addWebhook(url, ["DeploymentStart"]), url).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        message: expect.stringMatching(/loopback|private/),
+      });
     }
     receiver = await startWebhookReceiver();
     const { webhook } = await addWebhook(receiver.url.replace("127.0.0.1", "localhost"), ["DeploymentStart"]);
@@ -289,6 +320,10 @@ describe("delivery history", () => {
     notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, { ...fast, retentionMs: 30 * day });
     notifier.start();
     await waitUntil(() => deliveriesOf(webhook.id).length === 2);
-    expect(deliveriesOf(webhook.id).map((d) => d.id).sort()).toEqual(["recent", "waiting"]);
+    expect(
+      deliveriesOf(webhook.id)
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual(["recent", "waiting"]);
   });
 });

@@ -7,13 +7,7 @@ import { generateSecret } from "../auth/secrets";
 import { requireApplication } from "../storage/catalog-rows";
 import type { DeploymentGroupRef } from "../contracts/catalog";
 import { webhookAddressRefusal, type WebhookAddressRules } from "../contracts/webhook-address";
-import type {
-  createWebhookInputSchema,
-  listDeliveriesInputSchema,
-  updateWebhookInputSchema,
-  WebhookDeliveryView,
-  WebhookView,
-} from "../contracts/webhooks";
+import type { createWebhookInputSchema, listDeliveriesInputSchema, updateWebhookInputSchema, WebhookDeliveryView, WebhookView } from "../contracts/webhooks";
 import type { Deps } from "../deps";
 import { conflict, DomainError, invalid, notFound } from "../domain-errors";
 import type { Env } from "../env";
@@ -33,7 +27,10 @@ function requireGroup(db: Db, ref: DeploymentGroupRef): { id: string } {
     .from(deploymentGroups)
     .where(and(eq(deploymentGroups.applicationId, application.id), eq(deploymentGroups.name, ref.deploymentGroupName)))
     .get();
-  if (!group) throw new DomainError("NOT_FOUND", `Deployment group ${ref.deploymentGroupName} does not exist in application ${ref.applicationName}`, { field: "deploymentGroupName" });
+  if (!group)
+    throw new DomainError("NOT_FOUND", `Deployment group ${ref.deploymentGroupName} does not exist in application ${ref.applicationName}`, {
+      field: "deploymentGroupName",
+    });
   return group;
 }
 
@@ -102,11 +99,7 @@ export function listWebhooks(db: Db, ref: DeploymentGroupRef): WebhookView[] {
 }
 
 /** Creates a webhook; the signing secret is returned here and never again. */
-export function createWebhook(
-  deps: Deps,
-  who: AuditActor,
-  input: z.output<typeof createWebhookInputSchema>,
-): { webhook: WebhookView; secret: string } {
+export function createWebhook(deps: Deps, who: AuditActor, input: z.output<typeof createWebhookInputSchema>): { webhook: WebhookView; secret: string } {
   const now = deps.now();
   return deps.db.transaction(
     () => {

@@ -6,7 +6,13 @@ import type { DeploymentStore } from "./ports";
  * Creates the rollback deployment of a failed or stopped one, inside the caller's transaction; null, with the
  * reason stored as the deployment's rollback message, when there is nothing to roll back to.
  */
-export function createRollback(store: DeploymentStore, deploymentId: string, reason: RollbackReason | "manual", now: number, createdBy: string | null): string | null {
+export function createRollback(
+  store: DeploymentStore,
+  deploymentId: string,
+  reason: RollbackReason | "manual",
+  now: number,
+  createdBy: string | null,
+): string | null {
   const facts = store.loadRollbackFacts(deploymentId);
   if (!facts) return null;
   const rollbackDeploymentId = store.newDeploymentId();

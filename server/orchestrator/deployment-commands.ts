@@ -27,7 +27,8 @@ export interface DeploymentCommands {
 export function createDeploymentCommands({ store, orchestrator, notifier, now }: DeploymentCommandPorts): DeploymentCommands {
   function requireDeployment(deploymentId: string): DeploymentRecord {
     const row = store.findDeployment(deploymentId);
-    if (!row) throw new DomainError("NOT_FOUND", `Deployment ${deploymentId} does not exist`, { field: "deploymentId", exception: "DeploymentDoesNotExistException" });
+    if (!row)
+      throw new DomainError("NOT_FOUND", `Deployment ${deploymentId} does not exist`, { field: "deploymentId", exception: "DeploymentDoesNotExistException" });
     return row;
   }
 
@@ -68,7 +69,13 @@ export function createDeploymentCommands({ store, orchestrator, notifier, now }:
             action: "deployments.create",
             resourceType: "deployment",
             resourceId: id,
-            details: { applicationName: input.applicationName, deploymentGroupName: input.deploymentGroupName, revisionId: input.revisionId, targets, startAt: input.startAt ?? null },
+            details: {
+              applicationName: input.applicationName,
+              deploymentGroupName: input.deploymentGroupName,
+              revisionId: input.revisionId,
+              targets,
+              startAt: input.startAt ?? null,
+            },
           },
           at,
         );
@@ -88,7 +95,15 @@ export function createDeploymentCommands({ store, orchestrator, notifier, now }:
       await orchestrator.submit(
         row.id,
         { type: "stop", now: now(), autoRollback: input.autoRollbackEnabled ?? null, message: `Stopped by ${who.principal.email}` },
-        { who, entry: { action: "deployments.stop", resourceType: "deployment", resourceId: row.id, details: { autoRollbackEnabled: input.autoRollbackEnabled ?? null } } },
+        {
+          who,
+          entry: {
+            action: "deployments.stop",
+            resourceType: "deployment",
+            resourceId: row.id,
+            details: { autoRollbackEnabled: input.autoRollbackEnabled ?? null },
+          },
+        },
       );
       return requireDeployment(row.id).status === "Stopped"
         ? { status: "Succeeded", statusMessage: "The deployment is stopped" }
@@ -105,7 +120,8 @@ export function createDeploymentCommands({ store, orchestrator, notifier, now }:
       const at = now();
       const rollbackId = store.transaction(() => {
         const id = createRollback(store, row.id, "manual", at, who.principal.userId);
-        if (id) store.recordAudit(who, { action: "deployments.rollback", resourceType: "deployment", resourceId: row.id, details: { rollbackDeploymentId: id } }, at);
+        if (id)
+          store.recordAudit(who, { action: "deployments.rollback", resourceType: "deployment", resourceId: row.id, details: { rollbackDeploymentId: id } }, at);
         return id;
       });
       if (!rollbackId) throw conflict("No previous successful revision to roll back to");
@@ -120,7 +136,11 @@ export function createDeploymentCommands({ store, orchestrator, notifier, now }:
       if (row.status !== "Scheduled") throw conflict(`Deployment ${row.id} is ${row.status}, not Scheduled; only a scheduled deployment can be moved`);
       store.transaction(() => {
         store.moveSchedule(row.id, startAt);
-        store.recordAudit(who, { action: "deployments.updateSchedule", resourceType: "deployment", resourceId: row.id, details: { from: row.startAt, to: startAt } }, now());
+        store.recordAudit(
+          who,
+          { action: "deployments.updateSchedule", resourceType: "deployment", resourceId: row.id, details: { from: row.startAt, to: startAt } },
+          now(),
+        );
       });
       orchestrator.pokeGroup(row.deploymentGroupId);
       return { deploymentId: row.id, startAt };

@@ -49,13 +49,26 @@ describe("orchestrator with real SQLite and scripted agents", () => {
       if (spec.lifecycleEvent === "ValidateService") running--;
       return "Succeeded";
     };
-    const { deploymentId } = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    const { deploymentId } = await deployer().deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+    });
     expect(deploymentId).toMatch(/^d-[A-Z0-9]{9}$/);
     const info = await finished(deploymentId);
-    expect(info).toMatchObject({ status: "Succeeded", errorInformation: null, deploymentOverview: { Succeeded: 3, Failed: 0, Skipped: 0, Pending: 0, InProgress: 0 } });
+    expect(info).toMatchObject({
+      status: "Succeeded",
+      errorInformation: null,
+      deploymentOverview: { Succeeded: 3, Failed: 0, Skipped: 0, Pending: 0, InProgress: 0 },
+    });
     expect(maxRunning).toBe(1);
     for (const hostId of g.hostIds) expect(agents.eventsOn(hostId)).toEqual([...inPlaceLifecycleEvents]);
-    expect(agents.runs[0].spec).toMatchObject({ deploymentId, applicationName: g.applicationName, deploymentGroupId: g.deploymentGroupId, fileExistsBehavior: "DISALLOW" });
+    expect(agents.runs[0].spec).toMatchObject({
+      deploymentId,
+      applicationName: g.applicationName,
+      deploymentGroupId: g.deploymentGroupId,
+      fileExistsBehavior: "DISALLOW",
+    });
     const group = deps.db.select().from(deploymentGroups).where(eq(deploymentGroups.id, g.deploymentGroupId)).get()!;
     expect(group).toMatchObject({ lastSuccessfulDeploymentId: deploymentId, lastAttemptedDeploymentId: deploymentId });
     const targets = await deployer().deployments.listTargets({ deploymentId });
@@ -65,7 +78,11 @@ describe("orchestrator with real SQLite and scripted agents", () => {
 
   it("fails at once with NO_INSTANCES when no registered host matches the group's tags", async () => {
     const g = seedDeploymentGroup(deps, { hosts: 0 });
-    const { deploymentId } = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    const { deploymentId } = await deployer().deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+    });
     const info = await deployer().deployments.get({ deploymentId });
     expect(info.status).toBe("Failed");
     expect(info.errorInformation?.code).toBe("NO_INSTANCES");
@@ -75,7 +92,11 @@ describe("orchestrator with real SQLite and scripted agents", () => {
     deps.db.insert(deploymentConfigs).values({ id: "five", name: "Five", minimumHealthyHostsType: "HOST_COUNT", minimumHealthyHostsValue: 5 }).run();
     const g = seedDeploymentGroup(deps, { hosts: 2, deploymentConfigName: "Five" });
     g.hostIds.forEach((h) => agents.connected.add(h));
-    const { deploymentId } = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    const { deploymentId } = await deployer().deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+    });
     const info = await deployer().deployments.get({ deploymentId });
     expect(info).toMatchObject({ status: "Failed", errorInformation: { code: "HEALTH_CONSTRAINTS_INVALID" }, deploymentOverview: { Skipped: 2 } });
     await orchestrator.settled();
@@ -86,9 +107,17 @@ describe("orchestrator with real SQLite and scripted agents", () => {
     const g = seedDeploymentGroup(deps, { hosts: 1 });
     agents.connected.add(g.hostIds[0]);
     agents.outcome = () => "hold";
-    const first = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    const first = await deployer().deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+    });
     await waitFor(() => agents.runs.length === 1);
-    const second = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[1] });
+    const second = await deployer().deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[1],
+    });
     await orchestrator.settled();
     expect(status(second.deploymentId).status).toBe("Queued");
     agents.outcome = () => "Succeeded";
@@ -101,26 +130,44 @@ describe("orchestrator with real SQLite and scripted agents", () => {
   it("rolls a failed deployment back to the last successful revision, linked both ways", async () => {
     const g = seedDeploymentGroup(deps, { hosts: 2, autoRollback: { enabled: true, events: ["DEPLOYMENT_FAILURE"] } });
     g.hostIds.forEach((h) => agents.connected.add(h));
-    const good = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    const good = await deployer().deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+    });
     expect((await finished(good.deploymentId)).status).toBe("Succeeded");
     agents.outcome = (hostId, spec) => (spec.revision.revisionId === g.revisionIds[1] && spec.lifecycleEvent === "AfterInstall" ? "Failed" : "Succeeded");
-    const bad = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[1] });
+    const bad = await deployer().deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[1],
+    });
     const failed = await finished(bad.deploymentId);
     expect(failed).toMatchObject({ status: "Failed", errorInformation: { code: "HEALTH_CONSTRAINTS" }, deploymentOverview: { Failed: 1, Skipped: 1 } });
     const rollbackId = failed.rollbackInfo!.rollbackDeploymentId!;
     const rollback = await finished(rollbackId);
     expect(rollback).toMatchObject({ status: "Succeeded", creator: "codeDeployRollback", revision: { revisionId: g.revisionIds[0] } });
     expect(rollback.rollbackInfo).toMatchObject({ rollbackTriggeringDeploymentId: bad.deploymentId, rollbackDeploymentId: null });
-    expect((await deployer().deployments.get({ deploymentId: bad.deploymentId })).rollbackInfo?.rollbackMessage).toBe(`Rollback deployment ${rollbackId} succeeded`);
+    expect((await deployer().deployments.get({ deploymentId: bad.deploymentId })).rollbackInfo?.rollbackMessage).toBe(
+      `Rollback deployment ${rollbackId} succeeded`,
+    );
   });
 
   it("says there is nothing to roll back to when the group never succeeded", async () => {
     const g = seedDeploymentGroup(deps, { hosts: 1, autoRollback: { enabled: true, events: ["DEPLOYMENT_FAILURE"] } });
     agents.connected.add(g.hostIds[0]);
     agents.outcome = (_h, spec) => (spec.lifecycleEvent === "BeforeInstall" ? "Failed" : "Succeeded");
-    const { deploymentId } = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    const { deploymentId } = await deployer().deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+    });
     const info = await finished(deploymentId);
-    expect(info.rollbackInfo).toEqual({ rollbackDeploymentId: null, rollbackTriggeringDeploymentId: null, rollbackMessage: "No previous successful revision to roll back to" });
+    expect(info.rollbackInfo).toEqual({
+      rollbackDeploymentId: null,
+      rollbackTriggeringDeploymentId: null,
+      rollbackMessage: "No previous successful revision to roll back to",
+    });
     await expect(deployer().deployments.rollback({ deploymentId })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 
@@ -129,7 +176,11 @@ describe("orchestrator with real SQLite and scripted agents", () => {
     const g = seedDeploymentGroup(deps, { hosts: 2, deploymentConfigName: "Zero" });
     g.hostIds.forEach((h) => agents.connected.add(h));
     agents.outcome = () => "hold";
-    const { deploymentId } = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    const { deploymentId } = await deployer().deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+    });
     await waitFor(() => agents.runs.length === 2);
     agents.connected.delete(g.hostIds[1]);
     deps.db.update(hosts).set({ online: false, lastSeenAt: deps.now() }).where(eq(hosts.id, g.hostIds[1])).run();
@@ -150,7 +201,11 @@ describe("orchestrator with real SQLite and scripted agents", () => {
     const g = seedDeploymentGroup(deps, { hosts: 1 });
     agents.connected.add(g.hostIds[0]);
     agents.outcome = () => "hold";
-    const { deploymentId } = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    const { deploymentId } = await deployer().deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+    });
     await waitFor(() => agents.runs.length === 1);
     clock += 5_000;
     agents.connected.delete(g.hostIds[0]);
@@ -175,7 +230,11 @@ describe("orchestrator with real SQLite and scripted agents", () => {
     const g = seedDeploymentGroup(deps, { hosts: 1 });
     agents.connected.add(g.hostIds[0]);
     agents.outcome = () => "hold";
-    const { deploymentId } = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    const { deploymentId } = await deployer().deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+    });
     await waitFor(() => agents.runs.length === 1);
     const firstCommand = agents.runs[0].spec.commandId;
 
@@ -221,12 +280,22 @@ describe("orchestrator with real SQLite and scripted agents", () => {
     const g = seedDeploymentGroup(deps, { hosts: 3 });
     g.hostIds.forEach((h) => agents.connected.add(h));
     agents.outcome = (hostId) => (hostId === g.hostIds[1] ? "hold" : "Succeeded");
-    const { deploymentId } = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    const { deploymentId } = await deployer().deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+    });
     await waitFor(() => agents.runs.some((r) => r.hostId === g.hostIds[1]));
     await orchestrator.settled();
     const fleetUpdates = live.published.filter((p) => p.room === "fleet" && p.event === "deployment:updated");
-    expect(fleetUpdates.at(-1)?.payload).toMatchObject({ deploymentId, status: "InProgress", overview: { Succeeded: 1, InProgress: 1, Pending: 1, Failed: 0, Skipped: 0 } });
-    expect(live.published.filter((p) => p.room === `deployment:${deploymentId}` && p.event === "deployment:updated").at(-1)?.payload).toEqual(fleetUpdates.at(-1)?.payload);
+    expect(fleetUpdates.at(-1)?.payload).toMatchObject({
+      deploymentId,
+      status: "InProgress",
+      overview: { Succeeded: 1, InProgress: 1, Pending: 1, Failed: 0, Skipped: 0 },
+    });
+    expect(live.published.filter((p) => p.room === `deployment:${deploymentId}` && p.event === "deployment:updated").at(-1)?.payload).toEqual(
+      fleetUpdates.at(-1)?.payload,
+    );
   });
 
   it("refuses a result for a command of another host", async () => {
@@ -247,7 +316,12 @@ describe("orchestrator with real SQLite and scripted agents", () => {
     const g = seedDeploymentGroup(deps, { hosts: 1 });
     agents.connected.add(g.hostIds[0]);
     const startAt = Date.parse("2030-01-01T10:00:00Z");
-    const { deploymentId } = await deployer().deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0], startAt });
+    const { deploymentId } = await deployer().deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+      startAt,
+    });
     expect(status(deploymentId).status).toBe("Scheduled");
     orchestrator.tick();
     await orchestrator.settled();
@@ -263,7 +337,12 @@ describe("orchestrator with real SQLite and scripted agents", () => {
     const g = seedDeploymentGroup(deps, { hosts: 1 });
     const startAt = deps.now() + 3_600_000;
     const caller = deployer();
-    const a = await caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0], startAt });
+    const a = await caller.deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+      startAt,
+    });
     await caller.deployments.updateSchedule({ deploymentId: a.deploymentId, startAt: startAt + 60_000 });
     expect(status(a.deploymentId)).toMatchObject({ status: "Scheduled", startAt: startAt + 60_000 });
     await caller.deployments.cancelScheduled({ deploymentId: a.deploymentId });

@@ -3,11 +3,29 @@ import type { DeploymentOverview } from "../contracts/deployment";
 import { liveRooms } from "../contracts/live-updates";
 import type { TriggerEventType } from "../contracts/webhooks";
 import { decideAll } from "../engine/decide";
-import { computeOverview, describeMissedStart, isFinishedEvent, type EngineAction, type EngineInput, type EngineLimits, type EngineState } from "../engine/deployment-state";
+import {
+  computeOverview,
+  describeMissedStart,
+  isFinishedEvent,
+  type EngineAction,
+  type EngineInput,
+  type EngineLimits,
+  type EngineState,
+} from "../engine/deployment-state";
 import { planGroupStarts } from "../engine/group-queue";
 import { describeRollbackOutcome } from "../engine/rollback";
 import { createRollback } from "./create-rollback";
-import type { AgentGateway, AuditActor, AuditEntry, CommandOwner, DeploymentMetrics, DeploymentNotifier, DeploymentStore, LivePublisher, SavedChanges } from "./ports";
+import type {
+  AgentGateway,
+  AuditActor,
+  AuditEntry,
+  CommandOwner,
+  DeploymentMetrics,
+  DeploymentNotifier,
+  DeploymentStore,
+  LivePublisher,
+  SavedChanges,
+} from "./ports";
 
 /** The deployment orchestrator: loads state, asks the engine, persists and dispatches. */
 export interface Orchestrator {
@@ -138,7 +156,8 @@ export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
         for (const a of actions) {
           if (a.type === "completeDeployment") {
             const { rollbackTriggeringDeploymentId } = store.recordCompletion(deploymentId, a.status);
-            if (rollbackTriggeringDeploymentId) store.setRollbackInfo(rollbackTriggeringDeploymentId, { message: describeRollbackOutcome(deploymentId, a.status) });
+            if (rollbackTriggeringDeploymentId)
+              store.setRollbackInfo(rollbackTriggeringDeploymentId, { message: describeRollbackOutcome(deploymentId, a.status) });
           }
           if (a.type === "createRollback") rollbackId = createRollback(store, deploymentId, a.reason, after.deployment.completedAt ?? now(), null);
         }
@@ -184,7 +203,12 @@ export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
     }
     if (changes.deploymentChanged) {
       if (before.deployment.status !== d.status) {
-        const trigger: Partial<Record<string, TriggerEventType>> = { InProgress: "DeploymentStart", Succeeded: "DeploymentSuccess", Failed: "DeploymentFailure", Stopped: "DeploymentStop" };
+        const trigger: Partial<Record<string, TriggerEventType>> = {
+          InProgress: "DeploymentStart",
+          Succeeded: "DeploymentSuccess",
+          Failed: "DeploymentFailure",
+          Stopped: "DeploymentStop",
+        };
         deploymentTrigger = trigger[d.status] ?? null;
         // Receivers see DeploymentStart before the first InstanceStart, and the last Instance* event before the deployment's end.
         if (deploymentTrigger === "DeploymentStart") notify(deploymentTrigger, d.id);
@@ -203,7 +227,14 @@ export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
         events: t.events.map((e) => ({ name: e.name, status: e.status, startedAt: e.startedAt, completedAt: e.completedAt, diagnostics: e.diagnostics })),
       });
       if (old && old.status !== t.status) {
-        const type = t.status === "InProgress" ? "InstanceStart" : t.status === "Succeeded" ? "InstanceSuccess" : t.status === "Failed" || t.status === "Unknown" ? "InstanceFailure" : null;
+        const type =
+          t.status === "InProgress"
+            ? "InstanceStart"
+            : t.status === "Succeeded"
+              ? "InstanceSuccess"
+              : t.status === "Failed" || t.status === "Unknown"
+                ? "InstanceFailure"
+                : null;
         if (type) notify(type, d.id, targetId);
       }
       if (old) {
@@ -256,7 +287,10 @@ export function createOrchestrator(ports: OrchestratorPorts): Orchestrator {
     if (!owner) return { ok: false, error: `Unknown command ${result.commandId}` };
     if (owner.hostId !== hostId) return { ok: false, error: `Command ${result.commandId} belongs to another host` };
     if (result.lastLogSeq > owner.hostLogSeq) {
-      return { ok: false, error: `The result of command ${result.commandId} ends at log line ${result.lastLogSeq}, but the server has stored lines only up to ${owner.hostLogSeq}; send the lines first` };
+      return {
+        ok: false,
+        error: `The result of command ${result.commandId} ends at log line ${result.lastLogSeq}, but the server has stored lines only up to ${owner.hostLogSeq}; send the lines first`,
+      };
     }
     await submit(owner.deploymentId, { type: "eventFinished", now: now(), result });
     return { ok: true };

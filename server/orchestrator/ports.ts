@@ -152,7 +152,10 @@ export interface DeploymentStore {
   /** What a rollback of this deployment can go back to; null when the deployment or its group is gone. */
   loadRollbackFacts(deploymentId: string): Omit<RollbackFacts, "reason" | "rollbackDeploymentId"> | null;
   /** Inserts the rollback deployment of a failed or stopped one: its settings and group, the source's revision, the hosts the group selects now. */
-  insertRollback(deploymentId: string, rollback: { id: string; source: RollbackCandidate; description: string; createdBy: string | null; createdAt: number }): void;
+  insertRollback(
+    deploymentId: string,
+    rollback: { id: string; source: RollbackCandidate; description: string; createdBy: string | null; createdAt: number },
+  ): void;
   /** Sets a deployment's rollback message, and its rollback deployment when one was created. */
   setRollbackInfo(deploymentId: string, info: { rollbackDeploymentId?: string; message: string }): void;
   /** Everything but the command id and event that goes into a command:run for this deployment. */

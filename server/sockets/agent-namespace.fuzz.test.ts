@@ -20,7 +20,11 @@ beforeAll(async () => {
   const hostId = seedDeploymentGroup(deps, { hosts: 1, online: false }).hostIds[0];
   const { credential, credentialHash } = generateHostCredential(hostId);
   deps.db.update(hosts).set({ credentialHash }).where(eq(hosts.id, hostId)).run();
-  socket = connect(`${server.url}${AGENT_NAMESPACE}`, { auth: { credential, protocolVersion: AGENT_PROTOCOL_VERSION }, transports: ["websocket"], reconnection: false });
+  socket = connect(`${server.url}${AGENT_NAMESPACE}`, {
+    auth: { credential, protocolVersion: AGENT_PROTOCOL_VERSION },
+    transports: ["websocket"],
+    reconnection: false,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.on("connect", resolve);
     socket.on("connect_error", reject);

@@ -59,7 +59,11 @@ describe("agent namespace over a real Socket.IO server", () => {
 
   it("refuses agent:hello from a host deregistered while it was connected, and disconnects it", async () => {
     const g = seedDeploymentGroup(deps, { hosts: 1, online: false });
-    const socket = connect(`${url}${AGENT_NAMESPACE}`, { auth: { credential: credentialFor(g.hostIds[0]), protocolVersion: AGENT_PROTOCOL_VERSION }, transports: ["websocket"], reconnection: false });
+    const socket = connect(`${url}${AGENT_NAMESPACE}`, {
+      auth: { credential: credentialFor(g.hostIds[0]), protocolVersion: AGENT_PROTOCOL_VERSION },
+      transports: ["websocket"],
+      reconnection: false,
+    });
     closers.push(() => socket.close());
     await new Promise<void>((resolve) => socket.on("connect", resolve));
     deps.db.update(hosts).set({ deregisteredAt: Date.now() }).where(eq(hosts.id, g.hostIds[0])).run();
@@ -88,7 +92,11 @@ describe("agent namespace over a real Socket.IO server", () => {
     expect(await browser.timeout(5_000).emitWithAck("room:join", "secrets")).toEqual({ ok: false, error: "Unknown room" });
 
     const caller = callerFor(deps, insertTestUser(deps, "deployer"));
-    const { deploymentId } = await caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    const { deploymentId } = await caller.deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+    });
     const [target] = await caller.deployments.listTargets({ deploymentId });
     expect(await browser.timeout(5_000).emitWithAck("room:join", liveRooms.targetLogs(target.targetId))).toEqual({ ok: true });
     await waitFor(() => statuses.includes("Succeeded"), 10_000, "deployment to succeed");
@@ -119,7 +127,8 @@ describe("agent namespace over a real Socket.IO server", () => {
     // 257 lines in one event: two multi-row INSERTs and single-row ones for the rest.
     const many = Array.from({ length: 257 }, (_, i) => `line ${i + 1}`);
     // ApplicationStop waits until the browser has joined the logs room.
-    a.behavior = (spec) => (spec.lifecycleEvent === "ApplicationStop" ? { status: "hold" } : { status: "Succeeded", lines: spec.lifecycleEvent === "BeforeInstall" ? many : [] });
+    a.behavior = (spec) =>
+      spec.lifecycleEvent === "ApplicationStop" ? { status: "hold" } : { status: "Succeeded", lines: spec.lifecycleEvent === "BeforeInstall" ? many : [] };
     await a.ready();
     const user = insertTestUser(deps, "viewer");
     const { token } = createApiToken(deps.db, { userId: user.userId, role: "viewer" }, { name: "cli" }, deps.now());
@@ -128,7 +137,11 @@ describe("agent namespace over a real Socket.IO server", () => {
     const streamed: LiveLogLine[] = [];
     browser.on("log:lines", (u: { lines: LiveLogLine[] }) => streamed.push(...u.lines));
     const caller = callerFor(deps, insertTestUser(deps, "deployer"));
-    const { deploymentId } = await caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    const { deploymentId } = await caller.deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+    });
     const [target] = await caller.deployments.listTargets({ deploymentId });
     expect(await browser.timeout(5_000).emitWithAck("room:join", liveRooms.targetLogs(target.targetId))).toEqual({ ok: true });
     await waitFor(() => a.executed.length === 1, 5_000, "ApplicationStop to be held");
@@ -153,7 +166,11 @@ describe("agent namespace over a real Socket.IO server", () => {
       error: expect.stringMatching(/^Invalid event:finished: commandId/),
     });
     const caller = callerFor(deps, insertTestUser(deps, "deployer"));
-    const { deploymentId } = await caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0] });
+    const { deploymentId } = await caller.deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+    });
     await waitFor(() => owner.received.length === 1, 5_000, "a command on the first host");
     const commandId = owner.received[0].commandId;
     const forged = await intruder.socket.timeout(5_000).emitWithAck("event:finished", {

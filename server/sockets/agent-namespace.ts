@@ -60,7 +60,11 @@ export function attachAgentNamespace(io: Server, deps: Deps): RevokedConnections
     deps.db.update(hosts).set({ connectionReplacements: churn.replacements, connectionReplacedAt: churn.lastReplacedAt }).where(eq(hosts.id, hostId)).run();
   };
   const isRegistered = (hostId: string) =>
-    deps.db.select({ id: hosts.id }).from(hosts).where(and(eq(hosts.id, hostId), isNull(hosts.deregisteredAt))).get() !== undefined;
+    deps.db
+      .select({ id: hosts.id })
+      .from(hosts)
+      .where(and(eq(hosts.id, hostId), isNull(hosts.deregisteredAt)))
+      .get() !== undefined;
 
   nsp.use((socket, next) => {
     const handshake = agentHandshakeSchema.safeParse(socket.handshake.auth);
@@ -109,7 +113,12 @@ export function attachAgentNamespace(io: Server, deps: Deps): RevokedConnections
       deps.services.orchestrator.recordEventFinished(hostId, result.data).then(ack, (err: unknown) => {
         const full = deps.services.storageHealth.recordFailure(err);
         console.error("recording event:finished failed:", err);
-        ack({ ok: false, error: full ? "The server cannot store data right now (its disk is full or failing); send it again" : "The server could not store the result; send it again" });
+        ack({
+          ok: false,
+          error: full
+            ? "The server cannot store data right now (its disk is full or failing); send it again"
+            : "The server could not store the result; send it again",
+        });
       });
     });
 
@@ -123,7 +132,12 @@ export function attachAgentNamespace(io: Server, deps: Deps): RevokedConnections
       } catch (err) {
         const full = deps.services.storageHealth.recordFailure(err);
         console.error("storing log lines failed:", err);
-        return ack({ ok: false, error: full ? "The server cannot store data right now (its disk is full or failing); send the lines again" : "The server could not store the lines; send them again" });
+        return ack({
+          ok: false,
+          error: full
+            ? "The server cannot store data right now (its disk is full or failing); send the lines again"
+            : "The server could not store the lines; send them again",
+        });
       }
       if (appended.stored > 0) deps.services.storageHealth.recordSuccess();
       ack(appended.refused ? { ok: false, error: `Refused log:appended: ${appended.refused}` } : { ackedSeq: appended.ackedSeq });

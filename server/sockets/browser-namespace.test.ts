@@ -66,7 +66,11 @@ describe("browser namespace", () => {
 
   it.each([
     { name: "refuses a connection without credentials", headers: () => ({}), expected: "Sign in or send an API token" },
-    { name: "refuses a session cookie sent from another site", headers: (secret: string) => ({ cookie: `${SESSION_COOKIE}=${secret}`, origin: "https://evil.example" }), expected: "Cross-site connection refused" },
+    {
+      name: "refuses a session cookie sent from another site",
+      headers: (secret: string) => ({ cookie: `${SESSION_COOKIE}=${secret}`, origin: "https://evil.example" }),
+      expected: "Cross-site connection refused",
+    },
     { name: "refuses an unknown session", headers: () => ({ cookie: `${SESSION_COOKIE}=lls_nope` }), expected: "Sign in or send an API token" },
   ])("$name", async ({ headers, expected }) => {
     const user = insertTestUser(deps, "viewer");

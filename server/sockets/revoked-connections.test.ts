@@ -18,13 +18,21 @@ afterEach(() => {
 });
 
 async function signIn(email = TEST_ADMIN.email, password = TEST_ADMIN.password): Promise<string> {
-  const reply = await fetch(`${server.url}/api/trpc/auth.signIn`, { method: "POST", headers: { "content-type": "application/json", origin: server.url }, body: JSON.stringify({ email, password }) });
+  const reply = await fetch(`${server.url}/api/trpc/auth.signIn`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: server.url },
+    body: JSON.stringify({ email, password }),
+  });
   expect(reply.status).toBe(200);
   return (reply.headers.get("set-cookie") ?? "").split(";")[0];
 }
 
 async function mutate<T>(cookie: string, procedure: string, input: unknown): Promise<T> {
-  const reply = await fetch(`${server.url}/api/trpc/${procedure}`, { method: "POST", headers: { "content-type": "application/json", origin: server.url, cookie }, body: JSON.stringify(input) });
+  const reply = await fetch(`${server.url}/api/trpc/${procedure}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: server.url, cookie },
+    body: JSON.stringify(input),
+  });
   const body = (await reply.json()) as { result?: { data: T }; error?: { message: string } };
   if (!body.result) throw new Error(`${procedure}: ${body.error?.message}`);
   return body.result.data;
@@ -54,7 +62,11 @@ function within(ended: Promise<string>, ms = 5_000): Promise<string> {
 
 async function enrollHost(cookie: string, name: string): Promise<{ hostId: string; credential: string }> {
   const { token } = await mutate<{ token: string }>(cookie, "enrollmentTokens.create", { maxUses: 1, expiresHours: 1, tags: [] });
-  const reply = await fetch(`${server.url}/api/agent/enroll`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token, name, tags: [], facts: TEST_FACTS }) });
+  const reply = await fetch(`${server.url}/api/agent/enroll`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token, name, tags: [], facts: TEST_FACTS }),
+  });
   expect(reply.status).toBe(200);
   return (await reply.json()) as { hostId: string; credential: string };
 }
@@ -91,7 +103,11 @@ describe("revoking a credential ends its live connections at once (real server)"
   it("deregistering a host ends its agent's socket and refuses it from then on", async () => {
     const cookie = await signIn();
     const host = await enrollHost(cookie, "revoked-host");
-    const agent = connect(`${server.url}${AGENT_NAMESPACE}`, { auth: { credential: host.credential, protocolVersion: AGENT_PROTOCOL_VERSION }, transports: ["websocket"], reconnection: false });
+    const agent = connect(`${server.url}${AGENT_NAMESPACE}`, {
+      auth: { credential: host.credential, protocolVersion: AGENT_PROTOCOL_VERSION },
+      transports: ["websocket"],
+      reconnection: false,
+    });
     sockets.push(agent);
     const ended = new Promise<string>((resolve) => agent.on("disconnect", (reason) => resolve(reason)));
     await new Promise<void>((resolve) => agent.on("connect", resolve));
@@ -101,7 +117,11 @@ describe("revoking a credential ends its live connections at once (real server)"
     await mutate(cookie, "hosts.deregister", { hostName: "revoked-host" });
     expect(await within(ended)).toBe("io server disconnect");
 
-    const again = connect(`${server.url}${AGENT_NAMESPACE}`, { auth: { credential: host.credential, protocolVersion: AGENT_PROTOCOL_VERSION }, transports: ["websocket"], reconnection: false });
+    const again = connect(`${server.url}${AGENT_NAMESPACE}`, {
+      auth: { credential: host.credential, protocolVersion: AGENT_PROTOCOL_VERSION },
+      transports: ["websocket"],
+      reconnection: false,
+    });
     sockets.push(again);
     expect(await new Promise<string>((resolve) => again.on("connect_error", (err) => resolve(err.message)))).toMatch(/deregistered host credential/);
   });
@@ -112,7 +132,11 @@ describe("revoking a credential ends its live connections at once (real server)"
     const seen: string[] = [];
     socket.on("host:updated", (update: { name: string }) => seen.push(update.name));
     const host = await enrollHost(cookie, "healthy-host");
-    const agent = connect(`${server.url}${AGENT_NAMESPACE}`, { auth: { credential: host.credential, protocolVersion: AGENT_PROTOCOL_VERSION }, transports: ["websocket"], reconnection: false });
+    const agent = connect(`${server.url}${AGENT_NAMESPACE}`, {
+      auth: { credential: host.credential, protocolVersion: AGENT_PROTOCOL_VERSION },
+      transports: ["websocket"],
+      reconnection: false,
+    });
     sockets.push(agent);
     await waitFor(() => seen.includes("healthy-host"), 10_000, "host:updated for healthy-host");
     expect(socket.connected).toBe(true);

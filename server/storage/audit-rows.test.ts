@@ -24,7 +24,12 @@ function breakAuditLog(): void {
   deps.db.$client.exec(`CREATE TRIGGER audit_log_unavailable BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END`);
 }
 
-const scheduled = () => ({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0], startAt: Date.now() + 3_600_000 });
+const scheduled = () => ({
+  applicationName: g.applicationName,
+  deploymentGroupName: g.deploymentGroupName,
+  revisionId: g.revisionIds[0],
+  startAt: Date.now() + 3_600_000,
+});
 
 describe("a change whose audit row cannot be written", () => {
   it.each<[string, () => Promise<unknown>, () => unknown]>([
@@ -59,7 +64,11 @@ describe("a change whose audit row cannot be written", () => {
       () => deps.db.select().from(users).where(eq(users.email, "new@example.com")).get(),
     ],
     ["creating an API token leaves no token", () => callerFor(deps, admin).apiTokens.create({ name: "ci" }), () => deps.db.select().from(apiTokens).get()],
-    ["creating an enrollment token leaves no token", () => callerFor(deps, admin).enrollmentTokens.create({ name: "fleet" }), () => deps.db.select().from(enrollmentTokens).get()],
+    [
+      "creating an enrollment token leaves no token",
+      () => callerFor(deps, admin).enrollmentTokens.create({ name: "fleet" }),
+      () => deps.db.select().from(enrollmentTokens).get(),
+    ],
     [
       "creating a webhook leaves no webhook",
       () =>

@@ -22,7 +22,6 @@ export function lifecycleEventId(targetId: string, eventName: string): string {
   return `${targetId}.${eventName}`;
 }
 
-
 /** Inserts a deployment with one Pending target per host and the in-place lifecycle events of each target. */
 export function insertDeployment(db: DbWriter, d: NewDeployment, targetHosts: readonly TargetHost[]): void {
   const { minimumHealthyHosts, ...row } = d;
@@ -39,9 +38,15 @@ export function insertDeployment(db: DbWriter, d: NewDeployment, targetHosts: re
     status: "Pending" as const,
     lastUpdatedAt: d.createdAt,
   }));
-  for (let i = 0; i < targets.length; i += chunk) db.insert(deploymentTargets).values(targets.slice(i, i + chunk)).run();
+  for (let i = 0; i < targets.length; i += chunk)
+    db.insert(deploymentTargets)
+      .values(targets.slice(i, i + chunk))
+      .run();
   const events = targets.flatMap((t) =>
     inPlaceLifecycleEvents.map((name, position) => ({ id: lifecycleEventId(t.id, name), targetId: t.id, deploymentId: d.id, name, position })),
   );
-  for (let i = 0; i < events.length; i += chunk) db.insert(lifecycleEvents).values(events.slice(i, i + chunk)).run();
+  for (let i = 0; i < events.length; i += chunk)
+    db.insert(lifecycleEvents)
+      .values(events.slice(i, i + chunk))
+      .run();
 }

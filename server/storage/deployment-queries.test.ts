@@ -37,9 +37,14 @@ describe("a failed lifecycle event's log tail", () => {
     const result = agents.result(run.spec.commandId, "Failed");
     deps.db.$client.prepare("UPDATE hosts SET last_log_seq = ? WHERE id = ?").run(lines.length, hostId);
     await agents.orchestrator!.recordEventFinished(hostId, { ...result, lastLogSeq: lines.length, diagnostics: { ...result.diagnostics, logTail } });
-    await waitFor(() => (deps.db.$client.prepare("SELECT status FROM deployments WHERE id = ?").get(deploymentId) as { status: string }).status === "Failed", 10_000);
+    await waitFor(
+      () => (deps.db.$client.prepare("SELECT status FROM deployments WHERE id = ?").get(deploymentId) as { status: string }).status === "Failed",
+      10_000,
+    );
 
-    const stored = deps.db.$client.prepare("SELECT diagnostics FROM lifecycle_events WHERE target_id = ? AND name = 'AfterInstall'").get(target.targetId) as { diagnostics: string };
+    const stored = deps.db.$client.prepare("SELECT diagnostics FROM lifecycle_events WHERE target_id = ? AND name = 'AfterInstall'").get(target.targetId) as {
+      diagnostics: string;
+    };
     expect(stored.diagnostics).not.toContain("line 119");
     const detail = await caller.deployments.getTarget({ targetId: target.targetId });
     const failed = detail.lifecycleEvents.find((e) => e.lifecycleEventName === "AfterInstall")!;

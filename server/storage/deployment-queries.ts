@@ -78,13 +78,16 @@ export function getDeployment(db: Db, deploymentId: string): DeploymentInfo {
     .where(eq(deployments.id, deploymentId))
     .get();
   if (!row) throw notFoundDeployment(deploymentId);
-  const { errorCode, errorMessage, sha256, revisionDescription, rollbackDeploymentId, rollbackTriggeringDeploymentId, rollbackMessage, revisionId, ...rest } = row;
+  const { errorCode, errorMessage, sha256, revisionDescription, rollbackDeploymentId, rollbackTriggeringDeploymentId, rollbackMessage, revisionId, ...rest } =
+    row;
   return {
     ...rest,
     revision: { revisionId, sha256, description: revisionDescription },
     errorInformation: errorCode ? { code: errorCode, message: errorMessage ?? "" } : null,
     rollbackInfo:
-      rollbackDeploymentId || rollbackTriggeringDeploymentId || rollbackMessage ? { rollbackDeploymentId, rollbackTriggeringDeploymentId, rollbackMessage } : null,
+      rollbackDeploymentId || rollbackTriggeringDeploymentId || rollbackMessage
+        ? { rollbackDeploymentId, rollbackTriggeringDeploymentId, rollbackMessage }
+        : null,
     deploymentOverview: overviewsOf(db, [deploymentId]).get(deploymentId)!,
   };
 }
@@ -142,7 +145,10 @@ export function listDeployments(db: Db, input: ListDeploymentsInput): { items: D
       .limit(input.limit + 1)
       .all(),
   );
-  const rows = pages.length === 1 ? pages[0] : pages.flat().sort((a, b) => b.createTime - a.createTime || (a.deploymentId < b.deploymentId ? 1 : a.deploymentId > b.deploymentId ? -1 : 0));
+  const rows =
+    pages.length === 1
+      ? pages[0]
+      : pages.flat().sort((a, b) => b.createTime - a.createTime || (a.deploymentId < b.deploymentId ? 1 : a.deploymentId > b.deploymentId ? -1 : 0));
   const page = rows.slice(0, input.limit);
   const overviews = overviewsOf(
     db,
@@ -186,7 +192,15 @@ function describeTargets(db: Db, where: SQL): (DeploymentTargetInfo & { deployme
   const notable = db
     .select({ targetId: lifecycleEvents.targetId, name: lifecycleEvents.name, status: lifecycleEvents.status, diagnostics: lifecycleEvents.diagnostics })
     .from(lifecycleEvents)
-    .where(and(inArray(lifecycleEvents.targetId, targets.map((t) => t.targetId)), inArray(lifecycleEvents.status, ["InProgress", "Failed", "Unknown"])))
+    .where(
+      and(
+        inArray(
+          lifecycleEvents.targetId,
+          targets.map((t) => t.targetId),
+        ),
+        inArray(lifecycleEvents.status, ["InProgress", "Failed", "Unknown"]),
+      ),
+    )
     .orderBy(asc(lifecycleEvents.position))
     .all();
   const current = new Map<string, LifecycleEventName>();
@@ -240,7 +254,8 @@ export function getDeploymentTarget(db: Db, targetId: string): DeploymentTargetD
       startTime: e.startedAt,
       endTime: e.completedAt,
       duration: e.startedAt !== null && e.completedAt !== null ? Math.max(e.completedAt - e.startedAt, 0) : null,
-      diagnostics: e.diagnostics && !e.diagnostics.logTail ? { ...e.diagnostics, logTail: readLogTail(db, targetId, e.name, e.lastLogSeq) } : (e.diagnostics ?? null),
+      diagnostics:
+        e.diagnostics && !e.diagnostics.logTail ? { ...e.diagnostics, logTail: readLogTail(db, targetId, e.name, e.lastLogSeq) } : (e.diagnostics ?? null),
       scriptDeploymentId: e.scriptDeploymentId,
       scriptRevisionId: e.scriptRevisionId,
     })),

@@ -28,7 +28,12 @@ describe("target health at the start of a deployment", () => {
     agents.outcome = (host, spec) => (host === b && spec.lifecycleEvent === "AfterInstall" ? "Failed" : "Succeeded");
     expect(statusOf(await deploy(g.revisionIds[1]))).toBe("Failed");
 
-    const { deploymentId } = await caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: "prod", revisionId: g.revisionIds[1], startAt: Date.now() + 3_600_000 });
+    const { deploymentId } = await caller.deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: "prod",
+      revisionId: g.revisionIds[1],
+      startAt: Date.now() + 3_600_000,
+    });
     const health = createDeploymentStore(deps.db).loadTargetHealth(deploymentId);
     const targets = await caller.deployments.listTargets({ deploymentId });
     const byHost = Object.fromEntries(targets.map((t) => [t.hostId, health[t.targetId]]));

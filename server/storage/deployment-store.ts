@@ -11,7 +11,11 @@ import type { Db } from "./database";
 import { insertDeployment, newDeploymentId } from "./deployment-insert";
 import { applications, deploymentGroups, deploymentTargets, deployments, hosts, lifecycleEvents, revisions } from "./schema";
 
-type OwnerRow = Omit<CommandOwner, "commandId" | "stopRequested" | "eventName"> & { commandId: string | null; stopRequestedAt: number | null; eventName: string };
+type OwnerRow = Omit<CommandOwner, "commandId" | "stopRequested" | "eventName"> & {
+  commandId: string | null;
+  stopRequestedAt: number | null;
+  eventName: string;
+};
 
 const deploymentFields = ["status", "startedAt", "completedAt", "errorCode", "errorMessage", "stopRequestedAt", "stopAutoRollback"] as const;
 const targetFields = ["status", "position", "startedAt", "completedAt", "lastUpdatedAt"] as const;
@@ -50,7 +54,9 @@ export function createDeploymentStore(db: Db): DeploymentStore {
   const updateDeployment = sqlite.prepare(
     `UPDATE deployments SET status = ?, started_at = ?, completed_at = ?, error_code = ?, error_message = ?, stop_requested_at = ?, stop_auto_rollback = ? WHERE id = ?`,
   );
-  const updateTarget = sqlite.prepare(`UPDATE deployment_targets SET status = ?, position = ?, started_at = ?, completed_at = ?, last_updated_at = ? WHERE id = ?`);
+  const updateTarget = sqlite.prepare(
+    `UPDATE deployment_targets SET status = ?, position = ?, started_at = ?, completed_at = ?, last_updated_at = ? WHERE id = ?`,
+  );
   const updateEvent = sqlite.prepare(
     `UPDATE lifecycle_events SET status = ?, command_id = ?, dispatched_at = ?, accepted_at = ?, started_at = ?, completed_at = ?, diagnostics = ?,
        script_deployment_id = ?, script_revision_id = ?, last_log_seq = ? WHERE id = ?`,
@@ -63,9 +69,14 @@ export function createDeploymentStore(db: Db): DeploymentStore {
      FROM lifecycle_events e JOIN deployment_targets t ON t.id = e.target_id JOIN deployments d ON d.id = e.deployment_id JOIN hosts h ON h.id = t.host_id`;
   const selectCommandOwner = sqlite.prepare<[string], OwnerRow>(`${ownerSelect} WHERE e.command_id = ?`);
   const selectOpenCommands = sqlite.prepare<[string], OwnerRow>(`${ownerSelect} WHERE d.status = 'InProgress' AND t.host_id = ? AND e.status = 'InProgress'`);
-  const selectUnacceptedCommands = sqlite.prepare<[], OwnerRow>(`${ownerSelect} WHERE d.status = 'InProgress' AND e.status = 'InProgress' AND e.accepted_at IS NULL`);
+  const selectUnacceptedCommands = sqlite.prepare<[], OwnerRow>(
+    `${ownerSelect} WHERE d.status = 'InProgress' AND e.status = 'InProgress' AND e.accepted_at IS NULL`,
+  );
   // One primary-key lookup per host of the deployment; a target's host appears once per deployment.
-  const selectHostResults = sqlite.prepare<[{ deploymentId: string; groupId: string }], { hostId: string; status: PreviousTargetResult["status"]; revisionId: string }>(
+  const selectHostResults = sqlite.prepare<
+    [{ deploymentId: string; groupId: string }],
+    { hostId: string; status: PreviousTargetResult["status"]; revisionId: string }
+  >(
     `SELECT r.host_id AS hostId, r.status, r.revision_id AS revisionId FROM deployment_targets t
        JOIN host_group_results r ON r.deployment_group_id = @groupId AND r.host_id = t.host_id
      WHERE t.deployment_id = @deploymentId AND r.deployment_id <> @deploymentId`,
@@ -149,13 +160,21 @@ export function createDeploymentStore(db: Db): DeploymentStore {
     insertDeployment: (deployment, targets) => insertDeployment(db, deployment, targets),
 
     moveSchedule(deploymentId, startAt) {
-      db.update(deployments).set({ startAt }).where(and(eq(deployments.id, deploymentId), eq(deployments.status, "Scheduled"))).run();
+      db.update(deployments)
+        .set({ startAt })
+        .where(and(eq(deployments.id, deploymentId), eq(deployments.status, "Scheduled")))
+        .run();
     },
 
     load(deploymentId: string, limits: EngineLimits): EngineState | null {
       const d = db.select().from(deployments).where(eq(deployments.id, deploymentId)).get();
       if (!d) return null;
-      const targetRows = db.select().from(deploymentTargets).where(eq(deploymentTargets.deploymentId, deploymentId)).orderBy(asc(deploymentTargets.position)).all();
+      const targetRows = db
+        .select()
+        .from(deploymentTargets)
+        .where(eq(deploymentTargets.deploymentId, deploymentId))
+        .orderBy(asc(deploymentTargets.position))
+        .all();
       const eventRows = db.select().from(lifecycleEvents).where(eq(lifecycleEvents.deploymentId, deploymentId)).orderBy(asc(lifecycleEvents.position)).all();
       const byTarget = new Map<string, EngineTarget["events"]>();
       for (const e of eventRows) {
@@ -165,7 +184,11 @@ export function createDeploymentStore(db: Db): DeploymentStore {
       }
       const hostIds = [...new Set(targetRows.map((t) => t.hostId))];
       const hostRows = hostIds.length
-        ? db.select({ id: hosts.id, online: hosts.online, lastSeenAt: hosts.lastSeenAt, lastLogSeq: hosts.lastLogSeq }).from(hosts).where(inArray(hosts.id, hostIds)).all()
+        ? db
+            .select({ id: hosts.id, online: hosts.online, lastSeenAt: hosts.lastSeenAt, lastLogSeq: hosts.lastLogSeq })
+            .from(hosts)
+            .where(inArray(hosts.id, hostIds))
+            .all()
         : [];
       return {
         deployment: {
@@ -202,7 +225,8 @@ export function createDeploymentStore(db: Db): DeploymentStore {
     save(before: EngineState, after: EngineState): SavedChanges {
       const d = after.deployment;
       const dChanged = changed(before.deployment, d, deploymentFields) !== null;
-      if (dChanged) updateDeployment.run(d.status, d.startedAt, d.completedAt, d.errorCode, d.errorMessage, d.stopRequestedAt, sqlBoolean(d.stopAutoRollback), d.id);
+      if (dChanged)
+        updateDeployment.run(d.status, d.startedAt, d.completedAt, d.errorCode, d.errorMessage, d.stopRequestedAt, sqlBoolean(d.stopAutoRollback), d.id);
       const previous = new Map(before.targets.map((t) => [t.id, t]));
       const changedTargetIds: string[] = [];
       for (const t of after.targets) {
@@ -219,7 +243,19 @@ export function createDeploymentStore(db: Db): DeploymentStore {
           if (!oldEvent || !changed(oldEvent, e, eventFields)) continue;
           // The tail is already stored as log lines; getDeploymentTarget reads it back from there.
           const diagnostics = e.diagnostics === null ? null : JSON.stringify({ ...e.diagnostics, logTail: "" });
-          updateEvent.run(e.status, e.commandId, e.dispatchedAt, e.acceptedAt, e.startedAt, e.completedAt, diagnostics, e.scriptDeploymentId, e.scriptRevisionId, e.lastLogSeq, e.id);
+          updateEvent.run(
+            e.status,
+            e.commandId,
+            e.dispatchedAt,
+            e.acceptedAt,
+            e.startedAt,
+            e.completedAt,
+            diagnostics,
+            e.scriptDeploymentId,
+            e.scriptRevisionId,
+            e.lastLogSeq,
+            e.id,
+          );
           targetChanged = true;
         }
         if (targetChanged) changedTargetIds.push(t.id);
@@ -269,7 +305,14 @@ export function createDeploymentStore(db: Db): DeploymentStore {
         db
           .select(candidate)
           .from(deployments)
-          .where(and(eq(deployments.deploymentGroupId, d.deploymentGroupId), eq(deployments.status, "Succeeded"), ne(deployments.id, d.id), lt(deployments.createdAt, d.createdAt)))
+          .where(
+            and(
+              eq(deployments.deploymentGroupId, d.deploymentGroupId),
+              eq(deployments.status, "Succeeded"),
+              ne(deployments.id, d.id),
+              lt(deployments.createdAt, d.createdAt),
+            ),
+          )
           .orderBy(desc(deployments.createdAt))
           .limit(1)
           .get() ?? null;
@@ -337,14 +380,24 @@ export function createDeploymentStore(db: Db): DeploymentStore {
 
     listGroupQueue(deploymentGroupId) {
       return db
-        .select({ id: deployments.id, status: deployments.status, creator: deployments.creator, createdAt: deployments.createdAt, startAt: deployments.startAt })
+        .select({
+          id: deployments.id,
+          status: deployments.status,
+          creator: deployments.creator,
+          createdAt: deployments.createdAt,
+          startAt: deployments.startAt,
+        })
         .from(deployments)
         .where(and(eq(deployments.deploymentGroupId, deploymentGroupId), inArray(deployments.status, ["Scheduled", "Created", "Queued", "InProgress"])))
         .all();
     },
 
     markQueued(deploymentIds) {
-      if (deploymentIds.length) db.update(deployments).set({ status: "Queued" }).where(inArray(deployments.id, [...deploymentIds])).run();
+      if (deploymentIds.length)
+        db.update(deployments)
+          .set({ status: "Queued" })
+          .where(inArray(deployments.id, [...deploymentIds]))
+          .run();
     },
 
     loadTargetHealth(deploymentId) {
@@ -357,7 +410,11 @@ export function createDeploymentStore(db: Db): DeploymentStore {
           .innerJoin(deployments, eq(deployments.id, deploymentGroups.lastSuccessfulDeploymentId))
           .where(eq(deploymentGroups.id, d.groupId))
           .get()?.revisionId ?? null;
-      const targets = db.select({ id: deploymentTargets.id, hostId: deploymentTargets.hostId }).from(deploymentTargets).where(eq(deploymentTargets.deploymentId, deploymentId)).all();
+      const targets = db
+        .select({ id: deploymentTargets.id, hostId: deploymentTargets.hostId })
+        .from(deploymentTargets)
+        .where(eq(deploymentTargets.deploymentId, deploymentId))
+        .all();
       const previous = new Map<string, PreviousTargetResult>();
       for (const r of selectHostResults.all({ deploymentId, groupId: d.groupId })) previous.set(r.hostId, { status: r.status, revisionId: r.revisionId });
       const health: Record<string, TargetHealthClass> = {};
@@ -410,7 +467,11 @@ export function createDeploymentStore(db: Db): DeploymentStore {
         .from(deployments)
         .where(and(eq(deployments.status, "Scheduled"), lt(deployments.startAt, bootAt - 1000)))
         .all();
-      for (const m of missed) db.update(deployments).set({ startNote: note(m.startAt!) }).where(eq(deployments.id, m.id)).run();
+      for (const m of missed)
+        db.update(deployments)
+          .set({ startNote: note(m.startAt!) })
+          .where(eq(deployments.id, m.id))
+          .run();
     },
 
     markAllHostsOffline(now) {

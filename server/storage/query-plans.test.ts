@@ -43,7 +43,10 @@ function expectIndexed(plans: { sql: string; plan: string[] }[], filtered: boole
   expect(plans.length).toBeGreaterThan(0);
   for (const { sql, plan } of plans) {
     const where = `${sql}\n  ${plan.join("\n  ")}`;
-    expect(plan.some((p) => p.includes("TEMP B-TREE FOR ORDER BY")), `sorted outside an index: ${where}`).toBe(false);
+    expect(
+      plan.some((p) => p.includes("TEMP B-TREE FOR ORDER BY")),
+      `sorted outside an index: ${where}`,
+    ).toBe(false);
     for (const table of HISTORY_TABLES) {
       const scans = plan.filter((p) => new RegExp(`^SCAN ${table}\\b`).test(p));
       // Without a filter, walking the list's order index until the page is full is the plan; with one, only a search.
@@ -56,7 +59,11 @@ function expectIndexed(plans: { sql: string; plan: string[] }[], filtered: boole
 async function runDeployment(g: SeededGroup, agents: ScriptedAgents, revisionId: string): Promise<string> {
   const caller = callerFor(recording, insertTestUser(deps, "deployer"));
   const { deploymentId } = await caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId });
-  await waitFor(() => (deps.db.$client.prepare("SELECT status FROM deployments WHERE id = ?").get(deploymentId) as { status: string }).status === "Succeeded", 20_000, deploymentId);
+  await waitFor(
+    () => (deps.db.$client.prepare("SELECT status FROM deployments WHERE id = ?").get(deploymentId) as { status: string }).status === "Succeeded",
+    20_000,
+    deploymentId,
+  );
   return deploymentId;
 }
 
@@ -109,7 +116,12 @@ describe("list queries read through an index for both filter and order", () => {
     const start = Date.now() - 100_000;
     for (let i = 0; i < 40; i++) {
       const principal = i % 2 ? admin : other;
-      recordAudit(deps.db, { principal, ip: null }, { action: i % 3 ? "users.create" : "hosts.deregister", resourceType: i % 3 ? "user" : "host", resourceId: `r-${i % 4}` }, start + i * 1000);
+      recordAudit(
+        deps.db,
+        { principal, ip: null },
+        { action: i % 3 ? "users.create" : "hosts.deregister", resourceType: i % 3 ? "user" : "host", resourceId: `r-${i % 4}` },
+        start + i * 1000,
+      );
     }
     const caller = callerFor(recording, admin);
     const filters = [

@@ -1,14 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { Diagnostics } from "../contracts/deployment";
-import {
-  deploymentCreators,
-  deploymentErrorCodes,
-  deploymentStatuses,
-  lifecycleEventStatuses,
-  logStreams,
-  targetStatuses,
-} from "../contracts/deployment";
+import { deploymentCreators, deploymentErrorCodes, deploymentStatuses, lifecycleEventStatuses, logStreams, targetStatuses } from "../contracts/deployment";
 import type { AutoRollbackConfiguration, HostTag, TagSet } from "../contracts/resources";
 import { bundleTypes, fileExistsBehaviors, hostApprovals, minimumHealthyHostsTypes, roles } from "../contracts/resources";
 import type { AppSpec } from "../contracts/appspec";
@@ -35,7 +28,9 @@ export const sessions = sqliteTable(
   {
     /** sha256 of the cookie secret; the secret itself is never stored. */
     idHash: text("id_hash").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     createdAt: integer("created_at").notNull().default(now),
     expiresAt: integer("expires_at").notNull(),
     lastSeenAt: integer("last_seen_at").notNull().default(now),
@@ -49,7 +44,9 @@ export const apiTokens = sqliteTable(
   "api_tokens",
   {
     id: text("id").primaryKey(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     /** sha256 of the secret. */
     tokenHash: text("token_hash").notNull().unique(),
@@ -93,7 +90,9 @@ export const auditLog = sqliteTable(
 export const applications = sqliteTable("applications", {
   id: text("id").primaryKey(),
   name: text("name").notNull().unique(),
-  computePlatform: text("compute_platform", { enum: ["Server"] }).notNull().default("Server"),
+  computePlatform: text("compute_platform", { enum: ["Server"] })
+    .notNull()
+    .default("Server"),
   createdAt: integer("created_at").notNull().default(now),
   updatedAt: integer("updated_at").notNull().default(now),
 });
@@ -111,7 +110,9 @@ export const deploymentGroups = sqliteTable(
   "deployment_groups",
   {
     id: text("id").primaryKey(),
-    applicationId: text("application_id").notNull().references(() => applications.id, { onDelete: "cascade" }),
+    applicationId: text("application_id")
+      .notNull()
+      .references(() => applications.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     deploymentConfigName: text("deployment_config_name").notNull().default("CodeDeployDefault.OneAtATime"),
     tagSet: text("tag_set", { mode: "json" }).$type<TagSet>().notNull(),
@@ -130,7 +131,9 @@ export const revisions = sqliteTable(
   "revisions",
   {
     id: text("id").primaryKey(),
-    applicationId: text("application_id").notNull().references(() => applications.id, { onDelete: "cascade" }),
+    applicationId: text("application_id")
+      .notNull()
+      .references(() => applications.id, { onDelete: "cascade" }),
     sha256: text("sha256").notNull(),
     bundleType: text("bundle_type", { enum: bundleTypes }).notNull(),
     size: integer("size").notNull(),
@@ -193,16 +196,24 @@ export const deployments = sqliteTable(
   "deployments",
   {
     id: text("id").primaryKey(),
-    applicationId: text("application_id").notNull().references(() => applications.id),
-    deploymentGroupId: text("deployment_group_id").notNull().references(() => deploymentGroups.id),
-    revisionId: text("revision_id").notNull().references(() => revisions.id),
+    applicationId: text("application_id")
+      .notNull()
+      .references(() => applications.id),
+    deploymentGroupId: text("deployment_group_id")
+      .notNull()
+      .references(() => deploymentGroups.id),
+    revisionId: text("revision_id")
+      .notNull()
+      .references(() => revisions.id),
     status: text("status", { enum: deploymentStatuses }).notNull(),
     creator: text("creator", { enum: deploymentCreators }).notNull().default("user"),
     createdBy: text("created_by"),
     description: text("description"),
     deploymentConfigName: text("deployment_config_name").notNull(),
     /** The config's minimum healthy hosts, copied at creation so the rules cannot change mid-deployment. */
-    minimumHealthyHostsType: text("min_healthy_type", { enum: [...minimumHealthyHostsTypes, "MOST_CONCURRENCY"] }).notNull().default("MOST_CONCURRENCY"),
+    minimumHealthyHostsType: text("min_healthy_type", { enum: [...minimumHealthyHostsTypes, "MOST_CONCURRENCY"] })
+      .notNull()
+      .default("MOST_CONCURRENCY"),
     minimumHealthyHostsValue: integer("min_healthy_value").notNull().default(1),
     fileExistsBehavior: text("file_exists_behavior", { enum: fileExistsBehaviors }).notNull(),
     ignoreApplicationStopFailures: integer("ignore_app_stop_failures", { mode: "boolean" }).notNull().default(false),
@@ -237,8 +248,12 @@ export const deploymentTargets = sqliteTable(
   "deployment_targets",
   {
     id: text("id").primaryKey(),
-    deploymentId: text("deployment_id").notNull().references(() => deployments.id, { onDelete: "cascade" }),
-    hostId: text("host_id").notNull().references(() => hosts.id),
+    deploymentId: text("deployment_id")
+      .notNull()
+      .references(() => deployments.id, { onDelete: "cascade" }),
+    hostId: text("host_id")
+      .notNull()
+      .references(() => hosts.id),
     hostName: text("host_name").notNull(),
     /** Scheduling order within the deployment. */
     position: integer("position").notNull(),
@@ -257,8 +272,12 @@ export const deploymentTargets = sqliteTable(
 export const hostGroupResults = sqliteTable(
   "host_group_results",
   {
-    deploymentGroupId: text("deployment_group_id").notNull().references(() => deploymentGroups.id, { onDelete: "cascade" }),
-    hostId: text("host_id").notNull().references(() => hosts.id, { onDelete: "cascade" }),
+    deploymentGroupId: text("deployment_group_id")
+      .notNull()
+      .references(() => deploymentGroups.id, { onDelete: "cascade" }),
+    hostId: text("host_id")
+      .notNull()
+      .references(() => hosts.id, { onDelete: "cascade" }),
     deploymentId: text("deployment_id").notNull(),
     revisionId: text("revision_id").notNull(),
     status: text("status", { enum: targetStatuses }).notNull(),
@@ -272,7 +291,9 @@ export const lifecycleEvents = sqliteTable(
   "lifecycle_events",
   {
     id: text("id").primaryKey(),
-    targetId: text("target_id").notNull().references(() => deploymentTargets.id, { onDelete: "cascade" }),
+    targetId: text("target_id")
+      .notNull()
+      .references(() => deploymentTargets.id, { onDelete: "cascade" }),
     deploymentId: text("deployment_id").notNull(),
     name: text("name").notNull(),
     position: integer("position").notNull(),
@@ -319,7 +340,9 @@ export const webhookTargets = sqliteTable(
   "webhook_targets",
   {
     id: text("id").primaryKey(),
-    deploymentGroupId: text("deployment_group_id").notNull().references(() => deploymentGroups.id, { onDelete: "cascade" }),
+    deploymentGroupId: text("deployment_group_id")
+      .notNull()
+      .references(() => deploymentGroups.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     url: text("url").notNull(),
     /** HMAC signing key; kept in clear because every delivery is signed with it. Never returned after creation. */
@@ -338,7 +361,9 @@ export const webhookDeliveries = sqliteTable(
   "webhook_deliveries",
   {
     id: text("id").primaryKey(),
-    webhookId: text("webhook_id").notNull().references(() => webhookTargets.id, { onDelete: "cascade" }),
+    webhookId: text("webhook_id")
+      .notNull()
+      .references(() => webhookTargets.id, { onDelete: "cascade" }),
     eventType: text("event_type", { enum: triggerEventTypes }).notNull(),
     deploymentId: text("deployment_id").notNull(),
     /** Deployment target, for instance events. */

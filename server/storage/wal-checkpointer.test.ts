@@ -22,7 +22,10 @@ function openAndWrite(withCheckpointer: boolean) {
   const insert = db.$client.prepare("INSERT INTO filler (body) VALUES (?)");
   const body = "x".repeat(1000);
   const before = fs.statSync(file).size;
-  for (let t = 0; t < 60; t++) db.$client.transaction(() => { for (let i = 0; i < 100; i++) insert.run(body); })();
+  for (let t = 0; t < 60; t++)
+    db.$client.transaction(() => {
+      for (let i = 0; i < 100; i++) insert.run(body);
+    })();
   return { db, file, before, checkpointer };
 }
 

@@ -46,7 +46,10 @@ export type WalCheckpointer = { stop: () => Promise<void> };
 export function startWalCheckpointer(db: Db, file: string, options: { intervalMs?: number; onError?: (message: string) => void } = {}): WalCheckpointer {
   db.$client.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs: options.intervalMs ?? 250, vacuumStepPages: VACUUM_STEP_PAGES } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { file, driver, intervalMs: options.intervalMs ?? 250, vacuumStepPages: VACUUM_STEP_PAGES },
+  });
   const onError = options.onError ?? ((message: string) => console.error(`WAL checkpoint failed: ${message}`));
   worker.on("message", (m: { error?: string }) => m.error && onError(m.error));
   worker.on("error", (err) => onError(err.message));

@@ -30,7 +30,11 @@ async function logTexts(deploymentId: string): Promise<string[]> {
 /** Connects as host h1 with its own credential, emits one event and returns the server's reply. */
 async function sendAsHost(event: "log:appended", payload: { lines: LogLine[] }): Promise<unknown> {
   const { credential } = JSON.parse(fs.readFileSync(path.join(fleet.agents.get("h1")!.rootDir, "credential.json"), "utf8")) as { credential: string };
-  const socket = io(`${fleet.server.url}${AGENT_NAMESPACE}`, { auth: { credential, protocolVersion: AGENT_PROTOCOL_VERSION }, transports: ["websocket"], reconnection: false });
+  const socket = io(`${fleet.server.url}${AGENT_NAMESPACE}`, {
+    auth: { credential, protocolVersion: AGENT_PROTOCOL_VERSION },
+    transports: ["websocket"],
+    reconnection: false,
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once("connect", () => resolve());
@@ -119,9 +123,15 @@ describe("a verdict and the lines that arrive after it", () => {
     await fleet.startAgent("h1");
     await expect.poll(async () => (await logTexts(id)).some((t) => t.includes("restarted while BeforeInstall")), { timeout: 30_000 }).toBe(true);
 
-    const report = JSON.parse(await runCli(fleet.server.url, fleet.apiToken, ["--json", "deployments", "get", id])) as { failures: { lifecycleEvent: string; errorCode: string; message: string; lastLines: string[] }[] };
+    const report = JSON.parse(await runCli(fleet.server.url, fleet.apiToken, ["--json", "deployments", "get", id])) as {
+      failures: { lifecycleEvent: string; errorCode: string; message: string; lastLines: string[] }[];
+    };
     expect(report.failures).toHaveLength(1);
-    expect(report.failures[0]).toMatchObject({ lifecycleEvent: "BeforeInstall", errorCode: "AgentLost", message: expect.stringMatching(/lost its connection/) });
+    expect(report.failures[0]).toMatchObject({
+      lifecycleEvent: "BeforeInstall",
+      errorCode: "AgentLost",
+      message: expect.stringMatching(/lost its connection/),
+    });
     expect(report.failures[0].lastLines.at(-1)).toBe("installing slowly");
     expect(report.failures[0].lastLines.join("\n")).not.toMatch(/restarted while/);
     const human = await runCli(fleet.server.url, fleet.apiToken, ["deployments", "get", id]);

@@ -42,7 +42,16 @@ export function insertTestHost(
       online: options.online ?? false,
       deregisteredAt: options.deregisteredAt ?? null,
       facts: options.agentVersion
-        ? { hostname: name, platform: "linux", osRelease: "6.1", arch: "x64", agentVersion: options.agentVersion, nodeVersion: "20", freeDiskBytes: 1, rootDir: "/opt/landline" }
+        ? {
+            hostname: name,
+            platform: "linux",
+            osRelease: "6.1",
+            arch: "x64",
+            agentVersion: options.agentVersion,
+            nodeVersion: "20",
+            freeDiskBytes: 1,
+            rootDir: "/opt/landline",
+          }
         : null,
     })
     .run();

@@ -44,7 +44,10 @@ export function seedDeploymentGroup(
       autoRollback: options.autoRollback ?? { enabled: false, events: [] },
     })
     .run();
-  const hostIds = Array.from({ length: options.hosts ?? 3 }, (_, i) => insertTestHost(deps, `web-${i + 1}-${applicationId.slice(0, 4)}`, [{ key: "env", value: "prod" }], { online: options.online ?? true }).hostId);
+  const hostIds = Array.from(
+    { length: options.hosts ?? 3 },
+    (_, i) => insertTestHost(deps, `web-${i + 1}-${applicationId.slice(0, 4)}`, [{ key: "env", value: "prod" }], { online: options.online ?? true }).hostId,
+  );
   const revisionIds = [insertTestRevision(deps, applicationId).revisionId, insertTestRevision(deps, applicationId).revisionId];
   return { applicationId, applicationName, deploymentGroupName: "prod", deploymentGroupId, hostIds, revisionIds };
 }
@@ -120,7 +123,12 @@ export class ScriptedAgents implements AgentGateway {
       status,
       startedAt: at,
       finishedAt: at,
-      diagnostics: { errorCode: status === "Succeeded" ? "Success" : errorCode, scriptName: status === "Failed" ? "scripts/hook.sh" : null, message: status, logTail: "" },
+      diagnostics: {
+        errorCode: status === "Succeeded" ? "Success" : errorCode,
+        scriptName: status === "Failed" ? "scripts/hook.sh" : null,
+        message: status,
+        logTail: "",
+      },
       scriptSource: null,
       lastLogSeq: 0,
     };

@@ -33,7 +33,11 @@ function client(url: string, token: string): TRPCClient<AppRouter> {
 }
 
 function enroll(body: unknown): Promise<Response> {
-  return fetch(`${server.url}${ENROLL_PATH}`, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  return fetch(`${server.url}${ENROLL_PATH}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 }
 
 async function finished(deploymentId: string, timeoutMs = 20_000) {
@@ -55,7 +59,11 @@ beforeAll(async () => {
   const deps = { db, env, now: () => Date.now(), services: {} } as Deps;
   db.insert(users).values({ id: "u-admin", email: "ops@example.com", passwordHash: "!", role: "admin" }).run();
   const { token } = createApiToken(db, { userId: "u-admin", role: "admin" }, { name: "integration" }, Date.now());
-  enrollmentToken = createEnrollmentToken(db, { expiresHours: 1, maxUses: null, tags: [{ key: "env", value: "prod" }], allowHostTags: true, requireApproval: false, createdBy: null }, Date.now()).token;
+  enrollmentToken = createEnrollmentToken(
+    db,
+    { expiresHours: 1, maxUses: null, tags: [{ key: "env", value: "prod" }], allowHostTags: true, requireApproval: false, createdBy: null },
+    Date.now(),
+  ).token;
   group = seedDeploymentGroup(deps, { hosts: 0 });
   db.$client.close();
   server = await spawnServer({ dataDir, env: { LANDLINE_AGENT_GRACE_SECONDS: "3" } });
@@ -90,7 +98,11 @@ describe("deployments against the real server", () => {
 
   it("deploys a revision end to end and keeps every log line", async () => {
     for (const a of agents) a.behavior = (spec) => ({ status: "Succeeded", lines: [`${spec.lifecycleEvent} on ${spec.deploymentId}`] });
-    const { deploymentId } = await api.deployments.create.mutate({ applicationName: group.applicationName, deploymentGroupName: group.deploymentGroupName, revisionId: group.revisionIds[0] });
+    const { deploymentId } = await api.deployments.create.mutate({
+      applicationName: group.applicationName,
+      deploymentGroupName: group.deploymentGroupName,
+      revisionId: group.revisionIds[0],
+    });
     const info = await finished(deploymentId);
     expect(info).toMatchObject({ status: "Succeeded", createdBy: "ops@example.com", deploymentOverview: { Succeeded: 2 } });
     const logs = await api.deployments.logs.query({ deploymentId });
@@ -104,7 +116,11 @@ describe("deployments against the real server", () => {
     const [a1, a2] = agents;
     a1.behavior = (spec) => ({ status: spec.lifecycleEvent === "BeforeInstall" ? "hold" : "Succeeded", lines: [`${spec.lifecycleEvent} before`] });
     a2.behavior = (spec) => ({ status: "Succeeded", lines: [`${spec.lifecycleEvent} on web-2`] });
-    const { deploymentId } = await api.deployments.create.mutate({ applicationName: group.applicationName, deploymentGroupName: group.deploymentGroupName, revisionId: group.revisionIds[1] });
+    const { deploymentId } = await api.deployments.create.mutate({
+      applicationName: group.applicationName,
+      deploymentGroupName: group.deploymentGroupName,
+      revisionId: group.revisionIds[1],
+    });
     await waitFor(() => a1.received.some((s) => s.deploymentId === deploymentId && s.lifecycleEvent === "BeforeInstall"), 10_000, "BeforeInstall on web-1");
     const held = a1.received.find((s) => s.deploymentId === deploymentId && s.lifecycleEvent === "BeforeInstall")!.commandId;
 
@@ -127,7 +143,11 @@ describe("deployments against the real server", () => {
   it("fails a target whose agent disappears mid-hook within the grace period", async () => {
     const [a1] = agents;
     a1.behavior = (spec) => ({ status: spec.lifecycleEvent === "AfterInstall" ? "hold" : "Succeeded" });
-    const { deploymentId } = await api.deployments.create.mutate({ applicationName: group.applicationName, deploymentGroupName: group.deploymentGroupName, revisionId: group.revisionIds[0] });
+    const { deploymentId } = await api.deployments.create.mutate({
+      applicationName: group.applicationName,
+      deploymentGroupName: group.deploymentGroupName,
+      revisionId: group.revisionIds[0],
+    });
     await waitFor(() => a1.received.some((s) => s.deploymentId === deploymentId && s.lifecycleEvent === "AfterInstall"), 10_000, "AfterInstall on web-1");
     a1.close();
     const lostAt = Date.now();

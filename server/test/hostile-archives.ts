@@ -4,7 +4,27 @@ import { archiveOf, claimMadeByMsDos, validBundleEntries, type TestEntry } from 
 
 /** Name pieces that have broken unpackers before: climbs, roots, drive letters, backslashes, NULs, case tricks. */
 const hostileSegment = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom("..", ".", "", "appspec.yml", "AppSpec.yml", "appspec.yaml", "app", "scripts", "start.sh", "\\..", "..\\..", "C:", "~", "a\0b", " ", "%2e%2e") },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      "..",
+      ".",
+      "",
+      "appspec.yml",
+      "AppSpec.yml",
+      "appspec.yaml",
+      "app",
+      "scripts",
+      "start.sh",
+      "\\..",
+      "..\\..",
+      "C:",
+      "~",
+      "a\0b",
+      " ",
+      "%2e%2e",
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 6 }) },
 );
 
@@ -23,7 +43,10 @@ const hostileEntry: fc.Arbitrary<TestEntry> = fc.record({
   type: fc.constantFrom("file", "file", "directory", "symlink", "hardlink", "fifo") as fc.Arbitrary<TestEntry["type"]>,
   target: linkTarget,
   mode: fc.oneof(fc.constantFrom(0, 0o644, 0o755, 0o4777, 0o7777), fc.integer({ min: 0, max: 0o7777 })),
-  body: fc.oneof({ weight: 8, arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)) }, { weight: 1, arbitrary: fc.constant(ONE_MIB_OF_ZEROS) }),
+  body: fc.oneof(
+    { weight: 8, arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)) },
+    { weight: 1, arbitrary: fc.constant(ONE_MIB_OF_ZEROS) },
+  ),
 });
 
 export type HostileArchive = { type: BundleType; bytes: Buffer; entries: TestEntry[] };

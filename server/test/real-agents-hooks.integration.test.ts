@@ -130,7 +130,9 @@ describe("hooks through the real server and agents", () => {
         expect((await eventOf(target.targetId, "ApplicationStart")).duration, host).toBeLessThan(10_000);
         const lines = await logLines(id, "ApplicationStart", target.targetId);
         expect(lines.map((l) => l.text)).toContain("background started");
-        expect(lines.some((l) => l.stream === "system" && l.text.startsWith("Warning: scripts/ApplicationStart.sh exited but a background process"))).toBe(true);
+        expect(lines.some((l) => l.stream === "system" && l.text.startsWith("Warning: scripts/ApplicationStart.sh exited but a background process"))).toBe(
+          true,
+        );
       }
       const leftovers = pidFiles.flatMap(readPids);
       expect(leftovers.every(isProcessAlive), "the background processes keep running").toBe(true);
@@ -198,7 +200,11 @@ describe("hooks through the real server and agents", () => {
       fs.mkdirSync(destination, { recursive: true });
       fs.writeFileSync(path.join(destination, "index.html"), "old\n");
       const appSpecExtra = `${appSpecBehavior ? `file_exists_behavior: ${appSpecBehavior}\n` : ""}files:\n  - source: site\n    destination: ${destination}\n`;
-      const id = await deployBundle(group, bundle({ appSpecExtra, files: [{ name: "site/index.html", body: "new\n" }] }), option ? { fileExistsBehavior: option } : {});
+      const id = await deployBundle(
+        group,
+        bundle({ appSpecExtra, files: [{ name: "site/index.html", body: "new\n" }] }),
+        option ? { fileExistsBehavior: option } : {},
+      );
       const info = await fleet.waitForDeployment(id, 30_000);
       const target = (await targetsByHost(id)).get("h1")!;
       return { id, info, target, file: path.join(destination, "index.html"), content: fs.readFileSync(path.join(destination, "index.html"), "utf8") };
@@ -252,7 +258,10 @@ describe("hooks through the real server and agents", () => {
     expect(info.status).toBe("Succeeded");
     const lines = await stdout();
     expect(lines.map((l) => l.text)).toEqual(Array.from({ length: 150 }, (_, i) => `line-${i + 1}`));
-    expect(lines.some((l) => l.at > cutFrom + 1000 && l.at < cutUntil - 1000), "the hook kept writing while the connection was cut").toBe(true);
+    expect(
+      lines.some((l) => l.at > cutFrom + 1000 && l.at < cutUntil - 1000),
+      "the hook kept writing while the connection was cut",
+    ).toBe(true);
     expect(agent.process.pid).toBe(pid);
     expect(agent.process.exitCode).toBeNull();
     expect(agent.output()).toMatch(/disconnected from \S+ \(transport (close|error)\); reconnecting/);
@@ -273,15 +282,22 @@ describe("hooks through the real server and agents", () => {
   it.each([
     ["Failed", "h2", ["Succeeded", "Failed", "Skipped"], { Succeeded: 1, Failed: 1, Skipped: 1 }],
     ["Succeeded", "h3", ["Succeeded", "Succeeded", "Failed"], { Succeeded: 2, Failed: 1, Skipped: 0 }],
-  ] as const)("ends HalfAtATime over three hosts %s when %s fails, deploying one host at a time", async (status, failing, statuses, overview) => {
-    const group = await fleet.createGroup({ deploymentConfigName: "CodeDeployDefault.HalfAtATime" });
-    const id = await deployBundle(group, bundle({ hooks: [{ event: "ApplicationStart", script: `[ "$LANDLINE_HOST_NAME" = ${failing} ] && exit 4\nexit 0` }] }));
-    const info = await fleet.waitForDeployment(id, 30_000);
-    expect(info).toMatchObject({ status, deploymentOverview: overview });
-    if (status === "Failed") expect(info.errorInformation?.code).toBe("HEALTH_CONSTRAINTS");
-    const targets = await targetsByHost(id);
-    expect(HOSTS.map((h) => targets.get(h)!.status)).toEqual(statuses);
-    const [t1, t2] = HOSTS.map((h) => targets.get(h)!);
-    expect(t2.startTime!).toBeGreaterThanOrEqual(t1.endTime!);
-  }, 60_000);
+  ] as const)(
+    "ends HalfAtATime over three hosts %s when %s fails, deploying one host at a time",
+    async (status, failing, statuses, overview) => {
+      const group = await fleet.createGroup({ deploymentConfigName: "CodeDeployDefault.HalfAtATime" });
+      const id = await deployBundle(
+        group,
+        bundle({ hooks: [{ event: "ApplicationStart", script: `[ "$LANDLINE_HOST_NAME" = ${failing} ] && exit 4\nexit 0` }] }),
+      );
+      const info = await fleet.waitForDeployment(id, 30_000);
+      expect(info).toMatchObject({ status, deploymentOverview: overview });
+      if (status === "Failed") expect(info.errorInformation?.code).toBe("HEALTH_CONSTRAINTS");
+      const targets = await targetsByHost(id);
+      expect(HOSTS.map((h) => targets.get(h)!.status)).toEqual(statuses);
+      const [t1, t2] = HOSTS.map((h) => targets.get(h)!);
+      expect(t2.startTime!).toBeGreaterThanOrEqual(t1.endTime!);
+    },
+    60_000,
+  );
 });

@@ -91,10 +91,18 @@ describe("three real agents", () => {
     const v3 = await upload("v3", `[ "$LANDLINE_HOST_NAME" = h2 ] && [ "$LIFECYCLE_EVENT" = AfterInstall ] && exit 3\nexit 0`);
     const bad = await deploy(v3, { autoRollback: { enabled: true, events: ["DEPLOYMENT_FAILURE"] } });
     const info = await finished(bad);
-    expect(info).toMatchObject({ status: "Failed", errorInformation: { code: "HEALTH_CONSTRAINTS" }, deploymentOverview: { Succeeded: 1, Failed: 1, Skipped: 1 } });
+    expect(info).toMatchObject({
+      status: "Failed",
+      errorInformation: { code: "HEALTH_CONSTRAINTS" },
+      deploymentOverview: { Succeeded: 1, Failed: 1, Skipped: 1 },
+    });
     expect(ranFor("h3", bad)).toEqual([]);
     const targets = await fleet.api.deployments.listTargets.query({ deploymentId: bad });
-    expect(targets.map((t) => [t.hostName, t.status])).toEqual([["h1", "Succeeded"], ["h2", "Failed"], ["h3", "Skipped"]]);
+    expect(targets.map((t) => [t.hostName, t.status])).toEqual([
+      ["h1", "Succeeded"],
+      ["h2", "Failed"],
+      ["h3", "Skipped"],
+    ]);
     const failedTarget = await fleet.api.deployments.getTarget.query({ targetId: targets[1].targetId });
     expect(failedTarget.lifecycleEvents.find((e) => e.lifecycleEventName === "AfterInstall")?.diagnostics).toMatchObject({ errorCode: "ScriptFailed" });
 
@@ -138,7 +146,10 @@ describe("three real agents", () => {
   }, 120_000);
 
   it("stops a deployment and leaves no hook process running", async () => {
-    const v6 = await upload("v6", `if [ "$LIFECYCLE_EVENT" = ApplicationStart ]; then sleep 300 & echo "$$ $!" > "$PROOF_DIR/$LANDLINE_HOST_NAME.pids"; wait; fi\nexit 0`);
+    const v6 = await upload(
+      "v6",
+      `if [ "$LIFECYCLE_EVENT" = ApplicationStart ]; then sleep 300 & echo "$$ $!" > "$PROOF_DIR/$LANDLINE_HOST_NAME.pids"; wait; fi\nexit 0`,
+    );
     const id = await deploy(v6, { deploymentConfigName: "CodeDeployDefault.AllAtOnce" });
     const pidFiles = HOSTS.map((h) => path.join(proofDir, `${h}.pids`));
     await waitFor(() => pidFiles.every((f) => fs.existsSync(f) && fs.readFileSync(f, "utf8").trim().split(" ").length === 2), 30_000, "hooks to start");

@@ -72,7 +72,11 @@ export async function startRealFleet(options: RealFleetOptions): Promise<RealFle
   seedPredefinedConfigs(db);
   db.insert(users).values({ id: "u-ops", email: "ops@example.com", passwordHash: "!", role: "admin" }).run();
   const apiToken = createApiToken(db, { userId: "u-ops", role: "admin" }, { name: "integration" }, Date.now()).token;
-  const enrollToken = createEnrollmentToken(db, { expiresHours: 1, maxUses: 20, tags: [{ key: "env", value: "prod" }], allowHostTags: true, requireApproval: false, createdBy: null }, Date.now()).token;
+  const enrollToken = createEnrollmentToken(
+    db,
+    { expiresHours: 1, maxUses: 20, tags: [{ key: "env", value: "prod" }], allowHostTags: true, requireApproval: false, createdBy: null },
+    Date.now(),
+  ).token;
   db.$client.close();
 
   let server = await spawnServer({ dataDir, env: options.serverEnv ?? {} });
@@ -147,7 +151,8 @@ export async function startRealFleet(options: RealFleetOptions): Promise<RealFle
     async close() {
       for (const agent of agents.values()) await agent.kill("SIGKILL");
       await server.kill("SIGKILL");
-      for (const dir of [...(options.dataDir ? [] : [dataDir]), ...[...agents.values()].map((a) => a.rootDir)]) fs.rmSync(dir, { recursive: true, force: true });
+      for (const dir of [...(options.dataDir ? [] : [dataDir]), ...[...agents.values()].map((a) => a.rootDir)])
+        fs.rmSync(dir, { recursive: true, force: true });
     },
   };
   for (const name of options.hosts) await fleet.startAgent(name);

@@ -132,7 +132,12 @@ export class ScriptedAgent {
       status,
       startedAt: now,
       finishedAt: now,
-      diagnostics: { errorCode: status === "Succeeded" ? "Success" : errorCode, scriptName: status === "Failed" ? "scripts/hook.sh" : null, message: status, logTail: "" },
+      diagnostics: {
+        errorCode: status === "Succeeded" ? "Success" : errorCode,
+        scriptName: status === "Failed" ? "scripts/hook.sh" : null,
+        message: status,
+        logTail: "",
+      },
       scriptSource: { deploymentId: record.spec.deploymentId, revisionId: record.spec.revision.revisionId, sha256: record.spec.revision.sha256 },
       lastLogSeq: this.seq,
     };

@@ -59,7 +59,7 @@ function bundle(script: string): Promise<Buffer> {
 
 async function logTexts(deploymentId: string): Promise<string[]> {
   const texts: string[] = [];
-  for (let afterSeq = 0; ; ) {
+  for (let afterSeq = 0; ;) {
     const page = await fleet.api.deployments.logs.query({ deploymentId, afterSeq, limit: 5000 });
     texts.push(...page.lines.map((l) => l.text));
     if (page.lines.length < 5000) return texts;
@@ -76,7 +76,6 @@ async function storageGauge(): Promise<number> {
   const text = await (await fetch(`${fleet.server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   return Number(/^landline_storage_failing (\d+)$/m.exec(text)?.[1] ?? NaN);
 }
-
 
 async function deploy(script: string): Promise<string> {
   return fleet.deploy(group, await fleet.uploadRevision(group.applicationName, await bundle(script)));
@@ -97,7 +96,9 @@ afterAll(async () => {
 });
 
 describe("a full data directory", () => {
-  it("says so on the deployment, in the CLI, on /healthz and /metrics, refuses uploads with 'not enough space', and recovers once space is freed", async ({ skip }) => {
+  it("says so on the deployment, in the CLI, on /healthz and /metrics, refuses uploads with 'not enough space', and recovers once space is freed", async ({
+    skip,
+  }) => {
     if (!mounted) skip("needs root to mount a tmpfs");
     const before = await deploy('echo "stored before the disk filled"');
     expect((await fleet.waitForDeployment(before)).status).toBe("Succeeded");
@@ -108,7 +109,9 @@ describe("a full data directory", () => {
     await expect.poll(() => logTexts(id), { timeout: 30_000 }).toContain("hook started");
     const filler = fillDisk(mountPoint);
     try {
-      await expect.poll(async () => (await fleet.api.deployments.get.query({ deploymentId: id })).storageProblem, { timeout: 60_000, interval: 500 }).toMatchObject({ code: expect.any(String) });
+      await expect
+        .poll(async () => (await fleet.api.deployments.get.query({ deploymentId: id })).storageProblem, { timeout: 60_000, interval: 500 })
+        .toMatchObject({ code: expect.any(String) });
       const stuck = await fleet.api.deployments.get.query({ deploymentId: id });
       expect(stuck.status).toBe("InProgress");
       expect(stuck.storageProblem!.message).toMatch(/cannot store data/);

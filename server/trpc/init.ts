@@ -49,7 +49,11 @@ const mapDomainErrors = t.middleware(async function mapDomainErrors({ ctx, next 
     throw new TRPCError({ code: trpcCodes[cause.kind], message: cause.message, cause });
   }
   if (!result.ok && ctx.services.storageHealth.recordFailure(result.error.cause)) {
-    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: ctx.services.storageHealth.current()?.message ?? "The server cannot store data", cause: result.error.cause });
+    throw new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: ctx.services.storageHealth.current()?.message ?? "The server cannot store data",
+      cause: result.error.cause,
+    });
   }
   return result;
 });

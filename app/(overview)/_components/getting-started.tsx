@@ -11,9 +11,24 @@ export function GettingStarted({ apps, hosts }: { apps: ApplicationInfo[]; hosts
   const steps = [
     { done: hosts.length > 0, label: "Add a host", detail: "Run the agent with an enrollment token.", href: paths.hosts },
     { done: apps.length > 0, label: "Create an application", detail: "It holds your revisions and deployment groups.", href: paths.applications },
-    { done: apps.some((a) => a.revisionCount > 0), label: "Upload a revision", detail: "A zip or tar bundle with an appspec.yml.", href: firstApp ? `${paths.application(firstApp.applicationName)}#revisions` : paths.applications },
-    { done: apps.some((a) => a.deploymentGroupCount > 0), label: "Create a deployment group", detail: "Pick hosts by their tags.", href: firstApp ? paths.newGroup(firstApp.applicationName) : paths.applications },
-    { done: apps.some((a) => a.latestDeployment !== null), label: "Deploy", detail: "Watch every host's hooks and logs live.", href: firstApp ? paths.deploy(firstApp.applicationName) : paths.applications },
+    {
+      done: apps.some((a) => a.revisionCount > 0),
+      label: "Upload a revision",
+      detail: "A zip or tar bundle with an appspec.yml.",
+      href: firstApp ? `${paths.application(firstApp.applicationName)}#revisions` : paths.applications,
+    },
+    {
+      done: apps.some((a) => a.deploymentGroupCount > 0),
+      label: "Create a deployment group",
+      detail: "Pick hosts by their tags.",
+      href: firstApp ? paths.newGroup(firstApp.applicationName) : paths.applications,
+    },
+    {
+      done: apps.some((a) => a.latestDeployment !== null),
+      label: "Deploy",
+      detail: "Watch every host's hooks and logs live.",
+      href: firstApp ? paths.deploy(firstApp.applicationName) : paths.applications,
+    },
   ];
   return (
     <section className="mb-6 rounded-lg border border-accent/30 bg-accent/5 p-4" aria-labelledby="getting-started">

@@ -11,7 +11,21 @@ import { useTRPC } from "../../_lib/trpc";
 
 const DAY = 86_400_000;
 
-function Tile({ href, label, icon, value, sub, tone = "" }: { href: string; label: string; icon: ReactNode; value: ReactNode; sub?: ReactNode; tone?: string }) {
+function Tile({
+  href,
+  label,
+  icon,
+  value,
+  sub,
+  tone = "",
+}: {
+  href: string;
+  label: string;
+  icon: ReactNode;
+  value: ReactNode;
+  sub?: ReactNode;
+  tone?: string;
+}) {
   return (
     <Link href={href} className="group rounded-lg border border-border bg-surface p-4 transition-colors hover:border-border-strong">
       <p className="flex items-center gap-1.5 text-xs text-muted">
@@ -36,7 +50,13 @@ export function StatTiles() {
   const loading = <Skeleton className="h-7 w-10" />;
   return (
     <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-      <Tile href={paths.deployments} label="Deploying now" icon={<RocketIcon size={13} />} value={active.data ? active.data.items.length : loading} tone={active.data?.items.length ? "text-run" : ""} />
+      <Tile
+        href={paths.deployments}
+        label="Deploying now"
+        icon={<RocketIcon size={13} />}
+        value={active.data ? active.data.items.length : loading}
+        tone={active.data?.items.length ? "text-run" : ""}
+      />
       <Tile
         href={paths.hosts}
         label="Hosts online"
@@ -45,7 +65,13 @@ export function StatTiles() {
         sub={hosts.data && registered.length > online ? `${registered.length - online} offline` : hosts.data ? "all connected" : undefined}
         tone={hosts.data && registered.length > online ? "text-warn" : ""}
       />
-      <Tile href={paths.deployments} label="Failed in 24 h" icon={<XCircleIcon size={13} />} value={failedToday ?? loading} tone={failedToday ? "text-fail" : ""} />
+      <Tile
+        href={paths.deployments}
+        label="Failed in 24 h"
+        icon={<XCircleIcon size={13} />}
+        value={failedToday ?? loading}
+        tone={failedToday ? "text-fail" : ""}
+      />
       <Tile href={paths.applications} label="Applications" icon={<BoxIcon size={13} />} value={apps.data ? apps.data.length : loading} />
     </div>
   );

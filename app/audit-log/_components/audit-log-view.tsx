@@ -28,7 +28,16 @@ export function AuditLogView() {
   const [resourceType, setResourceType] = useState("");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
-  const filters = useDebounced({ actor: actor.trim() || undefined, action: action.trim() || undefined, resourceType: resourceType.trim() || undefined, from: toEpoch(from), to: toEpoch(to) }, 300);
+  const filters = useDebounced(
+    {
+      actor: actor.trim() || undefined,
+      action: action.trim() || undefined,
+      resourceType: resourceType.trim() || undefined,
+      from: toEpoch(from),
+      to: toEpoch(to),
+    },
+    300,
+  );
   const log = useInfiniteQuery({
     ...trpc.auditLog.list.infiniteQueryOptions({ ...filters, limit: 50 }, { getNextPageParam: (last) => last.nextCursor ?? undefined }),
     enabled: isAdmin,

@@ -41,7 +41,15 @@ export function CreateConfigDialog({ open, onClose }: { open: boolean; onClose: 
   return (
     <Dialog open={open} onClose={close} title="New deployment config">
       <form onSubmit={submit} className="space-y-4">
-        <TextField label="Name" required autoFocus value={name} onChange={(e) => setName(e.target.value)} error={fields.deploymentConfigName} placeholder="ThreeQuartersHealthy" />
+        <TextField
+          label="Name"
+          required
+          autoFocus
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={fields.deploymentConfigName}
+          placeholder="ThreeQuartersHealthy"
+        />
         <div className="grid grid-cols-2 gap-3">
           <SelectField label="Minimum healthy as" value={type} onChange={(e) => setType(e.target.value as MhhType)}>
             <option value="FLEET_PERCENT">Percent of hosts</option>

@@ -58,7 +58,9 @@ export function DeploymentConfigsView() {
             <Tr key={c.deploymentConfigId}>
               <Td>
                 <span className="font-mono text-xs font-medium">{c.deploymentConfigName}</span>
-                {c.predefined ? <span className="ml-2 rounded bg-surface-2 px-1.5 py-px text-[10px] uppercase tracking-wide text-muted">Predefined</span> : null}
+                {c.predefined ? (
+                  <span className="ml-2 rounded bg-surface-2 px-1.5 py-px text-[10px] uppercase tracking-wide text-muted">Predefined</span>
+                ) : null}
               </Td>
               <Td className="font-mono text-xs text-muted">
                 {c.minimumHealthyHosts.type} {c.minimumHealthyHosts.value}
@@ -66,7 +68,13 @@ export function DeploymentConfigsView() {
               <Td className="hidden text-muted sm:table-cell">{describeMinimumHealthy(c.minimumHealthyHosts)}</Td>
               <Td className="text-right">
                 {canEdit && !c.predefined ? (
-                  <Button size="sm" variant="ghost" icon={<TrashIcon size={12} />} onClick={() => setDeleting(c)} aria-label={`Delete ${c.deploymentConfigName}`}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    icon={<TrashIcon size={12} />}
+                    onClick={() => setDeleting(c)}
+                    aria-label={`Delete ${c.deploymentConfigName}`}
+                  >
                     Delete
                   </Button>
                 ) : null}

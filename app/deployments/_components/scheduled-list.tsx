@@ -69,7 +69,14 @@ function ScheduledRow({ d }: { d: DeploymentSummary }) {
             if (!Number.isNaN(t)) reschedule.mutate({ deploymentId: d.deploymentId, startAt: t });
           }}
         >
-          <input type="datetime-local" aria-label={`New start time for ${d.deploymentId}`} value={value} onChange={(e) => setValue(e.target.value)} className="h-7 rounded-md border border-border-strong bg-surface px-2 text-xs" required />
+          <input
+            type="datetime-local"
+            aria-label={`New start time for ${d.deploymentId}`}
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            className="h-7 rounded-md border border-border-strong bg-surface px-2 text-xs"
+            required
+          />
           <Button type="submit" size="sm" variant="primary" pending={reschedule.isPending}>
             Save
           </Button>

@@ -65,7 +65,11 @@ export function HostsView() {
     <>
       <PageHeader
         title="Hosts"
-        description={hosts.data ? `${online} online, ${registered.length - online} offline${pending ? `, ${pending} waiting for approval` : ""}. Agents dial out to Landline; no inbound port needed.` : "Machines running the Landline agent."}
+        description={
+          hosts.data
+            ? `${online} online, ${registered.length - online} offline${pending ? `, ${pending} waiting for approval` : ""}. Agents dial out to Landline; no inbound port needed.`
+            : "Machines running the Landline agent."
+        }
         actions={
           canAdd ? (
             <Button variant="primary" icon={<PlusIcon size={14} />} onClick={() => setAdding(true)}>
@@ -141,7 +145,12 @@ export function HostsView() {
                         Pending approval: receives no deployment
                         {canApprove ? (
                           <span className="mt-1 flex gap-1.5">
-                            <Button size="sm" variant="primary" pending={approve.isPending && approve.variables?.hostName === h.hostName} onClick={() => approve.mutate({ hostName: h.hostName })}>
+                            <Button
+                              size="sm"
+                              variant="primary"
+                              pending={approve.isPending && approve.variables?.hostName === h.hostName}
+                              onClick={() => approve.mutate({ hostName: h.hostName })}
+                            >
                               Approve
                             </Button>
                             <Button size="sm" variant="ghost" onClick={() => setRejecting(h)}>
@@ -159,7 +168,10 @@ export function HostsView() {
                   <Td className="hidden text-xs text-muted sm:table-cell">{h.status === "Online" ? "now" : <RelativeTime at={h.lastSeenAt} />}</Td>
                   <Td className="hidden lg:table-cell">
                     {h.currentDeployment ? (
-                      <Link href={paths.deployment(h.currentDeployment.deploymentId, h.currentDeployment.targetId)} className="inline-flex items-center gap-1.5 font-mono text-xs hover:underline">
+                      <Link
+                        href={paths.deployment(h.currentDeployment.deploymentId, h.currentDeployment.targetId)}
+                        className="inline-flex items-center gap-1.5 font-mono text-xs hover:underline"
+                      >
                         {h.currentDeployment.deploymentId}
                         <StatusBadge status={h.currentDeployment.status} size="sm" />
                       </Link>
@@ -173,7 +185,9 @@ export function HostsView() {
           </Table>
           {shown.length > limit ? (
             <div className="mt-3 flex justify-center">
-              <Button onClick={() => setLimit((l) => l + PAGE)}>Show {Math.min(PAGE, shown.length - limit)} more of {shown.length - limit}</Button>
+              <Button onClick={() => setLimit((l) => l + PAGE)}>
+                Show {Math.min(PAGE, shown.length - limit)} more of {shown.length - limit}
+              </Button>
             </div>
           ) : null}
         </>

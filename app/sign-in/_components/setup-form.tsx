@@ -29,8 +29,24 @@ export function SetupForm({ onDone }: { onDone: () => void }) {
   };
   return (
     <form onSubmit={submit} className="space-y-4" noValidate>
-      <TextField label="Name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} hint="Optional; shown in the audit log." />
-      <TextField label="Email" type="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} error={fields.email} />
+      <TextField
+        label="Name"
+        autoComplete="name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={fields.name}
+        hint="Optional; shown in the audit log."
+      />
+      <TextField
+        label="Email"
+        type="email"
+        autoComplete="username"
+        required
+        autoFocus
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={fields.email}
+      />
       <TextField
         label="Password"
         type="password"

@@ -32,7 +32,18 @@ describe("API tokens", () => {
     expect(JSON.stringify(stored)).not.toContain(created.token);
     const listed = await caller.apiTokens.list();
     expect(listed).toEqual([
-      { id: created.id, name: "CI pipeline", prefix: created.prefix, role: "deployer", userId: dev.userId, userEmail: "dev@example.com", createdAt: now, lastUsedAt: null, expiresAt: created.expiresAt, revokedAt: null },
+      {
+        id: created.id,
+        name: "CI pipeline",
+        prefix: created.prefix,
+        role: "deployer",
+        userId: dev.userId,
+        userEmail: "dev@example.com",
+        createdAt: now,
+        lastUsedAt: null,
+        expiresAt: created.expiresAt,
+        revokedAt: null,
+      },
     ]);
     expect(JSON.stringify(listed)).not.toContain(created.token);
 
@@ -45,7 +56,13 @@ describe("API tokens", () => {
     await caller.apiTokens.revoke({ id: created.id });
     expect(bearer(created.token)).toBeNull();
     expect(bearer("llt_not-a-real-token")).toBeNull();
-    expect(deps.db.select({ action: auditLog.action }).from(auditLog).all().map((a) => a.action)).toEqual(["apiTokens.create", "apiTokens.revoke"]);
+    expect(
+      deps.db
+        .select({ action: auditLog.action })
+        .from(auditLog)
+        .all()
+        .map((a) => a.action),
+    ).toEqual(["apiTokens.create", "apiTokens.revoke"]);
     expect(JSON.stringify(deps.db.select().from(auditLog).all())).not.toContain(created.token);
   });
 
@@ -93,6 +110,11 @@ describe("API tokens", () => {
     await callerFor(deps, admin).apiTokens.revoke({ id: bobToken.id });
     expect(bearer(bobToken.token)).toBeNull();
     const revokeAudit = deps.db.select().from(auditLog).all().at(-1);
-    expect(revokeAudit).toMatchObject({ action: "apiTokens.revoke", actor: "admin@example.com", resourceId: bobToken.id, details: { owner: "bob@example.com" } });
+    expect(revokeAudit).toMatchObject({
+      action: "apiTokens.revoke",
+      actor: "admin@example.com",
+      resourceId: bobToken.id,
+      details: { owner: "bob@example.com" },
+    });
   });
 });

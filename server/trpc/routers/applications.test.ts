@@ -131,13 +131,35 @@ describe("applications", () => {
     expect(await caller.applications.delete({ applicationName: "shop" })).toMatchObject({ deletedDeployments: 1 });
     await expect(caller.applications.get({ applicationName: "shop" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     const left = {
-      deployments: deps.db.select({ id: deployments.id }).from(deployments).all().map((r) => r.id),
-      targets: deps.db.select({ id: deploymentTargets.deploymentId }).from(deploymentTargets).all().map((r) => r.id),
-      events: deps.db.select({ id: lifecycleEvents.deploymentId }).from(lifecycleEvents).all().map((r) => r.id),
-      logLines: deps.db.select({ id: logLines.deploymentId }).from(logLines).all().map((r) => r.id),
+      deployments: deps.db
+        .select({ id: deployments.id })
+        .from(deployments)
+        .all()
+        .map((r) => r.id),
+      targets: deps.db
+        .select({ id: deploymentTargets.deploymentId })
+        .from(deploymentTargets)
+        .all()
+        .map((r) => r.id),
+      events: deps.db
+        .select({ id: lifecycleEvents.deploymentId })
+        .from(lifecycleEvents)
+        .all()
+        .map((r) => r.id),
+      logLines: deps.db
+        .select({ id: logLines.deploymentId })
+        .from(logLines)
+        .all()
+        .map((r) => r.id),
     };
     expect(left).toEqual({ deployments: [other.deploymentId], targets: [other.deploymentId], events: [other.deploymentId], logLines: [other.deploymentId] });
-    expect(deps.db.select().from(deploymentGroups).all().map((g) => g.name)).toEqual(["other-group"]);
+    expect(
+      deps.db
+        .select()
+        .from(deploymentGroups)
+        .all()
+        .map((g) => g.name),
+    ).toEqual(["other-group"]);
     expect(deps.db.select().from(revisions).all()).toHaveLength(1);
   });
 
@@ -190,14 +212,34 @@ describe("applications", () => {
     await caller.applications.delete({ applicationName: "store" });
     const rows = deps.db.select().from(auditLog).orderBy(auditLog.id).all();
     expect(rows.map((r) => ({ actor: r.actor, action: r.action, resourceType: r.resourceType, resourceId: r.resourceId, details: r.details }))).toEqual([
-      { actor: "dora@example.com", action: "applications.create", resourceType: "application", resourceId: app.applicationId, details: { applicationName: "shop" } },
-      { actor: "dora@example.com", action: "applications.update", resourceType: "application", resourceId: app.applicationId, details: { applicationName: "shop", newApplicationName: "store" } },
-      { actor: "dora@example.com", action: "applications.delete", resourceType: "application", resourceId: app.applicationId, details: { applicationName: "store", deletedDeployments: 0, deletedBundles: 0 } },
+      {
+        actor: "dora@example.com",
+        action: "applications.create",
+        resourceType: "application",
+        resourceId: app.applicationId,
+        details: { applicationName: "shop" },
+      },
+      {
+        actor: "dora@example.com",
+        action: "applications.update",
+        resourceType: "application",
+        resourceId: app.applicationId,
+        details: { applicationName: "shop", newApplicationName: "store" },
+      },
+      {
+        actor: "dora@example.com",
+        action: "applications.delete",
+        resourceType: "application",
+        resourceId: app.applicationId,
+        details: { applicationName: "store", deletedDeployments: 0, deletedBundles: 0 },
+      },
     ]);
   });
 
   it("writes no audit row when a change is refused", async () => {
-    await callerFor(deps, deployer).applications.delete({ applicationName: "ghost" }).catch(() => {});
+    await callerFor(deps, deployer)
+      .applications.delete({ applicationName: "ghost" })
+      .catch(() => {});
     expect(deps.db.select().from(auditLog).all()).toEqual([]);
   });
 });

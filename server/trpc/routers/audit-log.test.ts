@@ -14,7 +14,10 @@ beforeEach(() => {
   // 30 entries at t = 1000, 2000, ...: even ones by the admin on users, odd ones by the deployer (via a token) on applications.
   for (let i = 0; i < 30; i++) {
     const principal = i % 2 === 0 ? admin : { ...dev, via: "token" as const };
-    const entry = i % 2 === 0 ? { action: "users.update", resourceType: "user", resourceId: `u${i}` } : { action: "applications.create", resourceType: "application", resourceId: `a${i}` };
+    const entry =
+      i % 2 === 0
+        ? { action: "users.update", resourceType: "user", resourceId: `u${i}` }
+        : { action: "applications.create", resourceType: "application", resourceId: `a${i}` };
     recordAudit(deps.db, { principal, ip: "10.0.0.1" }, entry, (i + 1) * 1000);
   }
   recordAudit(deps.db, { principal: null, ip: null, actor: "admin-cli" }, { action: "users.create", resourceType: "user", resourceId: "cli" }, 31_000);

@@ -120,7 +120,13 @@ describe("sign-in and sign-out", () => {
     expect(setCookieOf(caller)).toMatch(/^landline_session=;.*Max-Age=0/);
     expect(deps.db.select().from(sessions).all()).toHaveLength(0);
     expect(principalFor(cookie)).toBeNull();
-    expect(deps.db.select({ action: auditLog.action }).from(auditLog).all().map((r) => r.action)).toEqual(["auth.signIn", "auth.signOut"]);
+    expect(
+      deps.db
+        .select({ action: auditLog.action })
+        .from(auditLog)
+        .all()
+        .map((r) => r.action),
+    ).toEqual(["auth.signIn", "auth.signOut"]);
   });
 
   it("refuses a disabled account even with the right password", async () => {

@@ -44,7 +44,12 @@ export const authRouter = router({
   signIn: publicProcedure.input(signInInputSchema).mutation(async ({ ctx, input }) => {
     const limiter = ctx.services.signInLimiter;
     const failed = (reason: string) =>
-      recordAudit(ctx.db, { principal: null, ip: ctx.ip, actor: input.email }, { action: "auth.signInFailed", resourceType: "user", details: { reason } }, ctx.now());
+      recordAudit(
+        ctx.db,
+        { principal: null, ip: ctx.ip, actor: input.email },
+        { action: "auth.signInFailed", resourceType: "user", details: { reason } },
+        ctx.now(),
+      );
     try {
       await limiter.reserveAttempt(input.email, ctx.ip);
     } catch (err) {

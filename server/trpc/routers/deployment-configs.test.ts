@@ -20,7 +20,11 @@ describe("roles", () => {
   it.each<[string, Role, (c: ReturnType<typeof callerFor>) => Promise<unknown>]>([
     ["list needs viewer", "viewer", (c) => c.deploymentConfigs.list()],
     ["get needs viewer", "viewer", (c) => c.deploymentConfigs.get({ deploymentConfigName: "CodeDeployDefault.AllAtOnce" })],
-    ["create needs deployer", "deployer", (c) => c.deploymentConfigs.create({ deploymentConfigName: "Roles", minimumHealthyHosts: { type: "HOST_COUNT", value: 1 } })],
+    [
+      "create needs deployer",
+      "deployer",
+      (c) => c.deploymentConfigs.create({ deploymentConfigName: "Roles", minimumHealthyHosts: { type: "HOST_COUNT", value: 1 } }),
+    ],
     ["delete needs deployer", "deployer", (c) => c.deploymentConfigs.delete({ deploymentConfigName: "Missing" })],
   ])("%s", async (_, required, call) => {
     await expectRoleRequired(deps, required, call);
@@ -41,7 +45,12 @@ describe("deployment configs", () => {
   it("creates a custom config, lists it after the predefined ones and gets it by name", async () => {
     const caller = callerFor(deps, deployer);
     const created = await caller.deploymentConfigs.create({ deploymentConfigName: "ThreeHealthy", minimumHealthyHosts: { type: "HOST_COUNT", value: 3 } });
-    expect(created).toMatchObject({ deploymentConfigName: "ThreeHealthy", minimumHealthyHosts: { type: "HOST_COUNT", value: 3 }, predefined: false, computePlatform: "Server" });
+    expect(created).toMatchObject({
+      deploymentConfigName: "ThreeHealthy",
+      minimumHealthyHosts: { type: "HOST_COUNT", value: 3 },
+      predefined: false,
+      computePlatform: "Server",
+    });
     expect(await caller.deploymentConfigs.get({ deploymentConfigName: "ThreeHealthy" })).toEqual(created);
     expect((await caller.deploymentConfigs.list()).map((c) => c.deploymentConfigName).at(-1)).toBe("ThreeHealthy");
   });
@@ -61,27 +70,35 @@ describe("deployment configs", () => {
 
   it("refuses the reserved CodeDeployDefault. prefix", async () => {
     await expect(
-      callerFor(deps, deployer).deploymentConfigs.create({ deploymentConfigName: "CodeDeployDefault.Mine", minimumHealthyHosts: { type: "HOST_COUNT", value: 1 } }),
+      callerFor(deps, deployer).deploymentConfigs.create({
+        deploymentConfigName: "CodeDeployDefault.Mine",
+        minimumHealthyHosts: { type: "HOST_COUNT", value: 1 },
+      }),
     ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("reserved") });
   });
 
   it("refuses a duplicate name", async () => {
     const caller = callerFor(deps, deployer);
     await caller.deploymentConfigs.create({ deploymentConfigName: "Twice", minimumHealthyHosts: { type: "HOST_COUNT", value: 1 } });
-    await expect(caller.deploymentConfigs.create({ deploymentConfigName: "Twice", minimumHealthyHosts: { type: "FLEET_PERCENT", value: 1 } })).rejects.toMatchObject({
+    await expect(
+      caller.deploymentConfigs.create({ deploymentConfigName: "Twice", minimumHealthyHosts: { type: "FLEET_PERCENT", value: 1 } }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
       message: "Deployment config Twice already exists",
     });
   });
 
-  it.each(["CodeDeployDefault.OneAtATime", "CodeDeployDefault.HalfAtATime", "CodeDeployDefault.AllAtOnce"])("refuses to delete the predefined %s", async (name) => {
-    const caller = callerFor(deps, insertTestUser(deps, "admin"));
-    await expect(caller.deploymentConfigs.delete({ deploymentConfigName: name })).rejects.toMatchObject({
-      code: "BAD_REQUEST",
-      message: `Deployment config ${name} is predefined and cannot be deleted`,
-    });
-    expect((await caller.deploymentConfigs.get({ deploymentConfigName: name })).predefined).toBe(true);
-  });
+  it.each(["CodeDeployDefault.OneAtATime", "CodeDeployDefault.HalfAtATime", "CodeDeployDefault.AllAtOnce"])(
+    "refuses to delete the predefined %s",
+    async (name) => {
+      const caller = callerFor(deps, insertTestUser(deps, "admin"));
+      await expect(caller.deploymentConfigs.delete({ deploymentConfigName: name })).rejects.toMatchObject({
+        code: "BAD_REQUEST",
+        message: `Deployment config ${name} is predefined and cannot be deleted`,
+      });
+      expect((await caller.deploymentConfigs.get({ deploymentConfigName: name })).predefined).toBe(true);
+    },
+  );
 
   it("refuses to delete a config a deployment group uses, naming the groups", async () => {
     const caller = callerFor(deps, deployer);
@@ -106,7 +123,13 @@ describe("deployment configs", () => {
     const app = await caller.applications.create({ applicationName: "shop" });
     const group = await caller.deploymentGroups.create({ applicationName: "shop", deploymentGroupName: "prod", onPremisesTagSet: [] });
     const { revisionId } = insertTestRevision(deps, app.applicationId);
-    const { deploymentId } = insertTestDeployment(deps, { applicationId: app.applicationId, deploymentGroupId: group.deploymentGroupId, revisionId, status, deploymentConfigName: "Once" });
+    const { deploymentId } = insertTestDeployment(deps, {
+      applicationId: app.applicationId,
+      deploymentGroupId: group.deploymentGroupId,
+      revisionId,
+      status,
+      deploymentConfigName: "Once",
+    });
     const result = caller.deploymentConfigs.delete({ deploymentConfigName: "Once" });
     if (deletable) await expect(result).resolves.toMatchObject({ deploymentConfigId: expect.any(String) });
     else await expect(result).rejects.toMatchObject({ code: "CONFLICT", message: `Deployment config Once is used by deployment in progress ${deploymentId}` });
@@ -125,7 +148,13 @@ describe("deployment configs", () => {
     await caller.deploymentConfigs.delete({ deploymentConfigName: "Audited" });
     const rows = deps.db.select().from(auditLog).orderBy(auditLog.id).all();
     expect(rows.map((r) => [r.actor, r.action, r.resourceType, r.resourceId, r.details])).toEqual([
-      ["dora@example.com", "deploymentConfigs.create", "deploymentConfig", created.deploymentConfigId, { deploymentConfigName: "Audited", minimumHealthyHosts: { type: "FLEET_PERCENT", value: 10 } }],
+      [
+        "dora@example.com",
+        "deploymentConfigs.create",
+        "deploymentConfig",
+        created.deploymentConfigId,
+        { deploymentConfigName: "Audited", minimumHealthyHosts: { type: "FLEET_PERCENT", value: 10 } },
+      ],
       ["dora@example.com", "deploymentConfigs.delete", "deploymentConfig", created.deploymentConfigId, { deploymentConfigName: "Audited" }],
     ]);
     await expect(caller.deploymentConfigs.get({ deploymentConfigName: "Audited" })).rejects.toMatchObject({ code: "NOT_FOUND" });

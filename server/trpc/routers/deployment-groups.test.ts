@@ -67,12 +67,21 @@ describe("deployment groups", () => {
       autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] },
       fileExistsBehavior: "OVERWRITE",
     });
-    expect(created).toMatchObject({ deploymentConfigName: "Half", autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] }, fileExistsBehavior: "OVERWRITE" });
+    expect(created).toMatchObject({
+      deploymentConfigName: "Half",
+      autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] },
+      fileExistsBehavior: "OVERWRITE",
+    });
   });
 
   it("refuses an unknown deployment config, naming the field", async () => {
     await expect(
-      callerFor(deps, deployer).deploymentGroups.create({ applicationName: "shop", deploymentGroupName: "prod", deploymentConfigName: "Nope", onPremisesTagSet: web }),
+      callerFor(deps, deployer).deploymentGroups.create({
+        applicationName: "shop",
+        deploymentGroupName: "prod",
+        deploymentConfigName: "Nope",
+        onPremisesTagSet: web,
+      }),
     ).rejects.toMatchObject({ code: "NOT_FOUND", message: "Deployment config Nope does not exist", cause: { details: { field: "deploymentConfigName" } } });
   });
 
@@ -107,7 +116,12 @@ describe("deployment groups", () => {
 
   it("updates only the fields given and renames within the application", async () => {
     const caller = callerFor(deps, deployer);
-    const created = await caller.deploymentGroups.create({ applicationName: "shop", deploymentGroupName: "prod", onPremisesTagSet: web, fileExistsBehavior: "RETAIN" });
+    const created = await caller.deploymentGroups.create({
+      applicationName: "shop",
+      deploymentGroupName: "prod",
+      onPremisesTagSet: web,
+      fileExistsBehavior: "RETAIN",
+    });
     const updated = await caller.deploymentGroups.update({
       applicationName: "shop",
       currentDeploymentGroupName: "prod",
@@ -136,7 +150,9 @@ describe("deployment groups", () => {
       code,
       cause: { details: { field } },
     });
-    expect((await caller.deploymentGroups.get({ applicationName: "shop", deploymentGroupName: "prod" })).deploymentConfigName).toBe("CodeDeployDefault.OneAtATime");
+    expect((await caller.deploymentGroups.get({ applicationName: "shop", deploymentGroupName: "prod" })).deploymentConfigName).toBe(
+      "CodeDeployDefault.OneAtATime",
+    );
   });
 
   it("reports the last successful and the last attempted deployment", async () => {
@@ -181,7 +197,13 @@ describe("deployment groups", () => {
     const { hostId } = insertTestHost(deps, "web-1", [{ key: "role", value: "web" }]);
     const targets = [{ hostId, hostName: "web-1", status: "Succeeded" as const }];
     insertTestDeployment(deps, { applicationId: app.applicationId, deploymentGroupId: prod.deploymentGroupId, revisionId, status: "Succeeded", targets });
-    const kept = insertTestDeployment(deps, { applicationId: app.applicationId, deploymentGroupId: staging.deploymentGroupId, revisionId, status: "Stopped", targets });
+    const kept = insertTestDeployment(deps, {
+      applicationId: app.applicationId,
+      deploymentGroupId: staging.deploymentGroupId,
+      revisionId,
+      status: "Stopped",
+      targets,
+    });
     await expect(caller.deploymentGroups.delete({ applicationName: "shop", deploymentGroupName: "prod" })).resolves.toMatchObject({ deletedDeployments: 1 });
     expect(deps.db.select({ id: deployments.id }).from(deployments).all()).toEqual([{ id: kept.deploymentId }]);
     expect(deps.db.select({ id: logLines.deploymentId }).from(logLines).all()).toEqual([{ id: kept.deploymentId }]);
@@ -206,12 +228,34 @@ describe("deployment groups", () => {
 
 describe("previewHosts", () => {
   beforeEach(() => {
-    insertTestHost(deps, "web-prod", [{ key: "role", value: "web" }, { key: "env", value: "prod" }], { online: true });
-    insertTestHost(deps, "web-staging", [{ key: "role", value: "web" }, { key: "env", value: "staging" }]);
-    insertTestHost(deps, "db-prod", [{ key: "role", value: "db" }, { key: "env", value: "prod" }]);
+    insertTestHost(
+      deps,
+      "web-prod",
+      [
+        { key: "role", value: "web" },
+        { key: "env", value: "prod" },
+      ],
+      { online: true },
+    );
+    insertTestHost(deps, "web-staging", [
+      { key: "role", value: "web" },
+      { key: "env", value: "staging" },
+    ]);
+    insertTestHost(deps, "db-prod", [
+      { key: "role", value: "db" },
+      { key: "env", value: "prod" },
+    ]);
     insertTestHost(deps, "cache", [{ key: "tier", value: "web" }]);
     insertTestHost(deps, "untagged", []);
-    insertTestHost(deps, "web-retired", [{ key: "role", value: "web" }, { key: "env", value: "prod" }], { deregisteredAt: 1 });
+    insertTestHost(
+      deps,
+      "web-retired",
+      [
+        { key: "role", value: "web" },
+        { key: "env", value: "prod" },
+      ],
+      { deregisteredAt: 1 },
+    );
   });
 
   it.each<[string, TagSet, string[]]>([
@@ -222,27 +266,27 @@ describe("previewHosts", () => {
     ["KEY_AND_VALUE is case-sensitive", [[{ key: "role", value: "Web", type: "KEY_AND_VALUE" }]], []],
     [
       "filters within one group are ORed",
-      [[{ key: "role", value: "db", type: "KEY_AND_VALUE" }, { key: "tier", type: "KEY_ONLY" }]],
+      [
+        [
+          { key: "role", value: "db", type: "KEY_AND_VALUE" },
+          { key: "tier", type: "KEY_ONLY" },
+        ],
+      ],
       ["cache", "db-prod"],
     ],
-    [
-      "groups are ANDed",
-      [[{ key: "role", value: "web", type: "KEY_AND_VALUE" }], [{ key: "env", value: "prod", type: "KEY_AND_VALUE" }]],
-      ["web-prod"],
-    ],
+    ["groups are ANDed", [[{ key: "role", value: "web", type: "KEY_AND_VALUE" }], [{ key: "env", value: "prod", type: "KEY_AND_VALUE" }]], ["web-prod"]],
     [
       "OR within and AND across groups combine",
       [
-        [{ key: "role", value: "web", type: "KEY_AND_VALUE" }, { key: "role", value: "db", type: "KEY_AND_VALUE" }],
+        [
+          { key: "role", value: "web", type: "KEY_AND_VALUE" },
+          { key: "role", value: "db", type: "KEY_AND_VALUE" },
+        ],
         [{ key: "env", value: "prod", type: "KEY_AND_VALUE" }],
       ],
       ["db-prod", "web-prod"],
     ],
-    [
-      "a group no host satisfies empties the selection",
-      [[{ key: "role", type: "KEY_ONLY" }], [{ value: "nowhere", type: "VALUE_ONLY" }]],
-      [],
-    ],
+    ["a group no host satisfies empties the selection", [[{ key: "role", type: "KEY_ONLY" }], [{ value: "nowhere", type: "VALUE_ONLY" }]], []],
     ["a deregistered host is never matched", [[{ key: "env", value: "prod", type: "KEY_AND_VALUE" }]], ["db-prod", "web-prod"]],
   ])("%s", async (_, onPremisesTagSet, expected) => {
     const hosts = await callerFor(deps, insertTestUser(deps, "viewer")).deploymentGroups.previewHosts({ onPremisesTagSet });

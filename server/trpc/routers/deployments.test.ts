@@ -18,7 +18,12 @@ afterEach(() => deps.cleanup());
 describe("deployments router", () => {
   it("lets viewers read and only deployers and admins change deployments", async () => {
     const g = seedDeploymentGroup(deps, { hosts: 1 });
-    const input = { applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId: g.revisionIds[0], startAt: Date.now() + 3_600_000 };
+    const input = {
+      applicationName: g.applicationName,
+      deploymentGroupName: g.deploymentGroupName,
+      revisionId: g.revisionIds[0],
+      startAt: Date.now() + 3_600_000,
+    };
     await expectRoleRequired(deps, "deployer", (c) => c.deployments.create(input));
     const { deploymentId } = await callerFor(deps, insertTestUser(deps, "deployer")).deployments.create(input);
     await expectRoleRequired(deps, "viewer", (c) => c.deployments.get({ deploymentId }));
@@ -35,13 +40,22 @@ describe("deployments router", () => {
     const g = seedDeploymentGroup(deps, { hosts: 1 });
     agents.connected.add(g.hostIds[0]);
     const caller = callerFor(deps, insertTestUser(deps, "deployer", "dora@example.com"));
-    await expect(caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: "staging", revisionId: g.revisionIds[0] })).rejects.toMatchObject({
+    await expect(
+      caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: "staging", revisionId: g.revisionIds[0] }),
+    ).rejects.toMatchObject({
       code: "NOT_FOUND",
       message: `Deployment group staging does not exist in application ${g.applicationName}`,
     });
-    await expect(caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: "prod", revisionId: "nope" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: "prod", revisionId: "nope" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(caller.deployments.get({ deploymentId: "d-ZZZZZZZZZ" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    const { deploymentId } = await caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: "prod", revisionId: g.revisionIds[0], description: "first" });
+    const { deploymentId } = await caller.deployments.create({
+      applicationName: g.applicationName,
+      deploymentGroupName: "prod",
+      revisionId: g.revisionIds[0],
+      description: "first",
+    });
     await waitFor(() => agents.runs.length === 7);
     await waitFor(() => deps.db.select().from(deployments).all()[0]?.status === "Succeeded");
     const entries = deps.db.select().from(auditLog).all();

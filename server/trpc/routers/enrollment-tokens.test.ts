@@ -19,7 +19,16 @@ describe("enrollment tokens", () => {
   it("lets a deployer create a single-use, 24-hour token with fixed tags and no approval by default, shown once and listed without the secret", async () => {
     const dev = insertTestUser(deps, "deployer", "dev@example.com");
     const created = await callerFor(deps, dev).enrollmentTokens.create({ name: "web", tags: [{ key: "env", value: "prod" }] });
-    expect(created).toMatchObject({ name: "web", maxUses: 1, uses: 0, expiresAt: now + 24 * HOUR, status: "active", createdByEmail: "dev@example.com", allowHostTags: false, requireApproval: false });
+    expect(created).toMatchObject({
+      name: "web",
+      maxUses: 1,
+      uses: 0,
+      expiresAt: now + 24 * HOUR,
+      status: "active",
+      createdByEmail: "dev@example.com",
+      allowHostTags: false,
+      requireApproval: false,
+    });
     expect(created.token).toMatch(/^lle_[\w-]{43}$/);
     expect(JSON.stringify(deps.db.select().from(enrollmentTokens).all())).not.toContain(created.token);
 
@@ -28,7 +37,12 @@ describe("enrollment tokens", () => {
     expect(listed[0]).not.toHaveProperty("token");
     expect(JSON.stringify(listed)).not.toContain(created.token);
 
-    expect(consumeEnrollmentToken(deps.db, created.token, now)).toEqual({ tokenId: created.id, tags: [{ key: "env", value: "prod" }], allowHostTags: false, requireApproval: false });
+    expect(consumeEnrollmentToken(deps.db, created.token, now)).toEqual({
+      tokenId: created.id,
+      tags: [{ key: "env", value: "prod" }],
+      allowHostTags: false,
+      requireApproval: false,
+    });
     expect(consumeEnrollmentToken(deps.db, created.token, now)).toBeNull();
     expect((await callerFor(deps, dev).enrollmentTokens.list())[0]).toMatchObject({ uses: 1, status: "exhausted" });
     const audit = deps.db.select().from(auditLog).all();
@@ -47,7 +61,11 @@ describe("enrollment tokens", () => {
     const results = Array.from({ length: 5 }, () => consumeEnrollmentToken(deps.db, three.token, now));
     expect(results.map((r) => r !== null)).toEqual([true, true, true, false, false]);
 
-    const unlimited = createEnrollmentToken(deps.db, { expiresHours: null, maxUses: null, tags: [], allowHostTags: true, requireApproval: false, createdBy: null }, now);
+    const unlimited = createEnrollmentToken(
+      deps.db,
+      { expiresHours: null, maxUses: null, tags: [], allowHostTags: true, requireApproval: false, createdBy: null },
+      now,
+    );
     for (let i = 0; i < 50; i++) expect(consumeEnrollmentToken(deps.db, unlimited.token, now + i * 1000 * HOUR)).not.toBeNull();
   });
 

@@ -38,8 +38,19 @@ describe("roles", () => {
 
 describe("hosts.list", () => {
   beforeEach(() => {
-    insertTestHost(deps, "web-1", [{ key: "role", value: "web" }, { key: "env", value: "prod" }], { online: true, agentVersion: "1.4.0" });
-    insertTestHost(deps, "web-2", [{ key: "role", value: "web" }, { key: "env", value: "staging" }]);
+    insertTestHost(
+      deps,
+      "web-1",
+      [
+        { key: "role", value: "web" },
+        { key: "env", value: "prod" },
+      ],
+      { online: true, agentVersion: "1.4.0" },
+    );
+    insertTestHost(deps, "web-2", [
+      { key: "role", value: "web" },
+      { key: "env", value: "staging" },
+    ]);
     insertTestHost(deps, "db-1", [{ key: "role", value: "db" }], { online: true });
     insertTestHost(deps, "Web-Old", [{ key: "role", value: "web" }], { online: true, deregisteredAt: 5 });
   });
@@ -64,7 +75,10 @@ describe("hosts.list", () => {
     expect(host).toMatchObject({
       hostName: "web-1",
       status: "Online",
-      tags: [{ key: "role", value: "web" }, { key: "env", value: "prod" }],
+      tags: [
+        { key: "role", value: "web" },
+        { key: "env", value: "prod" },
+      ],
       agentVersion: "1.4.0",
       facts: { platform: "linux", agentVersion: "1.4.0" },
       deregisteredAt: null,
@@ -109,8 +123,17 @@ describe("hosts.updateTags", () => {
     const apiTagSet = [[{ key: "role", value: "api", type: "KEY_AND_VALUE" as const }]];
     expect(await caller.deploymentGroups.previewHosts({ onPremisesTagSet: apiTagSet })).toEqual([]);
 
-    const updated = await caller.hosts.updateTags({ hostName: "web-1", tags: [{ key: "role", value: "api" }, { key: "zone", value: "b" }] });
-    expect(updated.tags).toEqual([{ key: "role", value: "api" }, { key: "zone", value: "b" }]);
+    const updated = await caller.hosts.updateTags({
+      hostName: "web-1",
+      tags: [
+        { key: "role", value: "api" },
+        { key: "zone", value: "b" },
+      ],
+    });
+    expect(updated.tags).toEqual([
+      { key: "role", value: "api" },
+      { key: "zone", value: "b" },
+    ]);
     expect((await caller.deploymentGroups.previewHosts({ onPremisesTagSet: apiTagSet })).map((h) => h.hostName)).toEqual(["web-1"]);
 
     const [audit] = deps.db.select().from(auditLog).where(eq(auditLog.action, "hosts.updateTags")).all();
@@ -125,7 +148,13 @@ describe("hosts.updateTags", () => {
   it("refuses duplicate keys, pointing at the second one", async () => {
     insertTestHost(deps, "web-1");
     const err = await callerFor(deps, insertTestUser(deps, "deployer"))
-      .hosts.updateTags({ hostName: "web-1", tags: [{ key: "a", value: "1" }, { key: "a", value: "2" }] })
+      .hosts.updateTags({
+        hostName: "web-1",
+        tags: [
+          { key: "a", value: "1" },
+          { key: "a", value: "2" },
+        ],
+      })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: "BAD_REQUEST" });
     expect((err as { cause: { issues: { path: unknown[] }[] } }).cause.issues.map((i) => i.path)).toEqual([["tags", 1, "key"]]);
@@ -134,7 +163,10 @@ describe("hosts.updateTags", () => {
   it("refuses to retag a deregistered host and an unknown one", async () => {
     insertTestHost(deps, "gone", [], { deregisteredAt: 1 });
     const caller = callerFor(deps, insertTestUser(deps, "deployer"));
-    await expect(caller.hosts.updateTags({ hostName: "gone", tags: [] })).rejects.toMatchObject({ code: "CONFLICT", message: "Host gone is deregistered; its tags can no longer change" });
+    await expect(caller.hosts.updateTags({ hostName: "gone", tags: [] })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "Host gone is deregistered; its tags can no longer change",
+    });
     await expect(caller.hosts.updateTags({ hostName: "ghost", tags: [] })).rejects.toMatchObject({ code: "NOT_FOUND", message: "Host ghost does not exist" });
   });
 });

@@ -18,13 +18,24 @@ async function uploadAt(at: number, n: number, applicationName = "web"): Promise
     e.name === "appspec.yml" ? { ...e, body: `${testAppSpec({ ApplicationStart: "scripts/start.sh", ValidateService: "scripts/start.sh" })}# ${n}\n` } : e,
   );
   const body = Readable.from([await archiveOf("zip", entries)]);
-  const { result } = await uploadRevision({ ...deps, now: () => at }, { principal: uploader, ip: null }, { applicationName, description: `build ${n}`, claimedType: "zip" }, body);
+  const { result } = await uploadRevision(
+    { ...deps, now: () => at },
+    { principal: uploader, ip: null },
+    { applicationName, description: `build ${n}`, claimedType: "zip" },
+    body,
+  );
   return result.revisionId;
 }
 
 beforeAll(async () => {
   deps = createTestDeps();
-  deps.db.insert(applications).values([{ id: randomUUID(), name: "web" }, { id: randomUUID(), name: "api" }]).run();
+  deps.db
+    .insert(applications)
+    .values([
+      { id: randomUUID(), name: "web" },
+      { id: randomUUID(), name: "api" },
+    ])
+    .run();
   uploader = insertTestUser(deps, "deployer", "builder@example.com");
   // Two uploads share a timestamp, so the id breaks the tie.
   for (const [n, at] of [1000, 2000, 2000, 3000, 4000].entries()) ids.push(await uploadAt(at, n));

@@ -24,7 +24,12 @@ beforeEach(async () => {
   const app = await caller.applications.create({ applicationName: "shop" });
   const group = await caller.deploymentGroups.create({ applicationName: "shop", deploymentGroupName: "prod", onPremisesTagSet: [] });
   const { revisionId } = insertTestRevision(deps, app.applicationId);
-  ({ deploymentId } = insertTestDeployment(deps, { applicationId: app.applicationId, deploymentGroupId: group.deploymentGroupId, revisionId, status: "InProgress" }));
+  ({ deploymentId } = insertTestDeployment(deps, {
+    applicationId: app.applicationId,
+    deploymentGroupId: group.deploymentGroupId,
+    revisionId,
+    status: "InProgress",
+  }));
 });
 afterEach(() => deps.cleanup());
 
@@ -33,7 +38,11 @@ const ref = { applicationName: "shop", deploymentGroupName: "prod" };
 describe("roles", () => {
   it.each<[string, Role, (c: ReturnType<typeof callerFor>) => Promise<unknown>]>([
     ["list needs deployer (URLs can hold credentials)", "deployer", (c) => c.webhooks.list(ref)],
-    ["create needs deployer", "deployer", (c) => c.webhooks.create({ ...ref, name: `w-${Math.random()}`, url: "https://example.com/h", events: ["DeploymentStart"], format: "json" })],
+    [
+      "create needs deployer",
+      "deployer",
+      (c) => c.webhooks.create({ ...ref, name: `w-${Math.random()}`, url: "https://example.com/h", events: ["DeploymentStart"], format: "json" }),
+    ],
     ["update needs deployer", "deployer", (c) => c.webhooks.update({ webhookId: "missing", enabled: false })],
     ["delete needs deployer", "deployer", (c) => c.webhooks.delete({ webhookId: "missing" })],
     ["deliveries needs admin", "admin", (c) => c.webhooks.deliveries({ webhookId: "missing" })],
@@ -55,7 +64,11 @@ describe("webhooks", () => {
     expect(listed).toHaveLength(1);
     expect(JSON.stringify(listed)).not.toContain(created.secret);
 
-    const rotated = await caller.webhooks.update({ webhookId: created.webhook.id, rotateSecret: true, url: "https://hooks.slack.example/services/other-secret" });
+    const rotated = await caller.webhooks.update({
+      webhookId: created.webhook.id,
+      rotateSecret: true,
+      url: "https://hooks.slack.example/services/other-secret",
+    });
     expect(rotated.secret).not.toBe(created.secret);
     expect(rotated.secret).toMatch(/^llw_/);
     const untouched = await caller.webhooks.update({ webhookId: created.webhook.id, name: "alerts" });
@@ -86,7 +99,13 @@ describe("webhooks", () => {
     const notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, { retryDelaysMs: [], pollIntervalMs: 20 });
     deps.services.notifier = notifier;
     try {
-      const { webhook } = await callerFor(deps, deployer).webhooks.create({ ...ref, name: "ops", url: receiver.url, events: ["DeploymentStart", "DeploymentSuccess"], format: "json" });
+      const { webhook } = await callerFor(deps, deployer).webhooks.create({
+        ...ref,
+        name: "ops",
+        url: receiver.url,
+        events: ["DeploymentStart", "DeploymentSuccess"],
+        format: "json",
+      });
       notifier.start();
       notifier.notify({ type: "DeploymentStart", deploymentId });
       await receiver.waitFor(1);
@@ -105,7 +124,9 @@ describe("webhooks", () => {
       const page1 = await adminCaller.webhooks.deliveries({ webhookId: webhook.id, limit: 1 });
       expect(page1.items).toMatchObject([{ eventType: "DeploymentSuccess", status: "succeeded", attempts: 1, responseCode: 200 }]);
       const page2 = await adminCaller.webhooks.deliveries({ webhookId: webhook.id, limit: 1, cursor: page1.nextCursor! });
-      expect(page2.items).toMatchObject([{ eventType: "DeploymentStart", status: "failed", attempts: 1, responseCode: 500, lastError: "HTTP 500: receiver says no" }]);
+      expect(page2.items).toMatchObject([
+        { eventType: "DeploymentStart", status: "failed", attempts: 1, responseCode: 500, lastError: "HTTP 500: receiver says no" },
+      ]);
       expect(page2.nextCursor).toBeNull();
 
       const again = await adminCaller.webhooks.redeliver({ deliveryId: page2.items[0].id });

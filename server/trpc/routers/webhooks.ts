@@ -25,5 +25,7 @@ export const webhooksRouter = router({
 
   deliveries: adminProcedure.input(listDeliveriesInputSchema).query(({ ctx, input }) => listWebhookDeliveries(ctx.db, input)),
 
-  redeliver: adminProcedure.input(z.object({ deliveryId: z.string().min(1) })).mutation(({ ctx, input }) => redeliverWebhookDelivery(ctx, ctx, input.deliveryId)),
+  redeliver: adminProcedure
+    .input(z.object({ deliveryId: z.string().min(1) }))
+    .mutation(({ ctx, input }) => redeliverWebhookDelivery(ctx, ctx, input.deliveryId)),
 });

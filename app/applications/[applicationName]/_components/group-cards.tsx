@@ -66,7 +66,8 @@ export function GroupCards({ applicationName }: { applicationName: string }) {
               <dd>
                 {g.lastSuccessfulDeployment ? (
                   <Link href={paths.deployment(g.lastSuccessfulDeployment.deploymentId)} className="hover:underline">
-                    <span className="font-mono">{g.lastSuccessfulDeployment.revisionId}</span> · <RelativeTime at={g.lastSuccessfulDeployment.endTime ?? g.lastSuccessfulDeployment.createTime} />
+                    <span className="font-mono">{g.lastSuccessfulDeployment.revisionId}</span> ·{" "}
+                    <RelativeTime at={g.lastSuccessfulDeployment.endTime ?? g.lastSuccessfulDeployment.createTime} />
                   </Link>
                 ) : (
                   <span className="text-faint">never</span>

@@ -76,7 +76,12 @@ export function RevisionList({ applicationName }: { applicationName: string }) {
                 <span className="block text-faint">{r.uploadedBy?.email ?? "deleted user"}</span>
               </Td>
               <Td className="whitespace-nowrap text-right">
-                <a href={revisionBundlePath(r.revisionId)} download className="inline-flex h-7 items-center gap-1 rounded-md px-2 text-xs text-muted hover:bg-surface-2 hover:text-fg" aria-label={`Download ${r.revisionId}`}>
+                <a
+                  href={revisionBundlePath(r.revisionId)}
+                  download
+                  className="inline-flex h-7 items-center gap-1 rounded-md px-2 text-xs text-muted hover:bg-surface-2 hover:text-fg"
+                  aria-label={`Download ${r.revisionId}`}
+                >
                   <DownloadIcon size={13} />
                   <span className="hidden xl:inline">Download</span>
                 </a>

@@ -51,7 +51,14 @@ export function RevisionUpload({ applicationName, onUploaded }: { applicationNam
 
   return (
     <div className="space-y-3">
-      <TextField label="Description (optional)" value={description} onChange={(e) => setDescription(e.target.value)} placeholder="v1.4.2 – fixes the login redirect" hint="Write it first: the upload starts as soon as you choose a file." disabled={state.phase === "uploading"} />
+      <TextField
+        label="Description (optional)"
+        value={description}
+        onChange={(e) => setDescription(e.target.value)}
+        placeholder="v1.4.2 – fixes the login redirect"
+        hint="Write it first: the upload starts as soon as you choose a file."
+        disabled={state.phase === "uploading"}
+      />
       <div
         onDragOver={(e) => {
           e.preventDefault();
@@ -64,8 +71,14 @@ export function RevisionUpload({ applicationName, onUploaded }: { applicationNam
       >
         <UploadIcon size={22} className="text-faint" />
         <p className="text-sm">
-          Drop a <span className="font-mono text-xs">.zip</span>, <span className="font-mono text-xs">.tar</span> or <span className="font-mono text-xs">.tar.gz</span> bundle here, or{" "}
-          <button type="button" className="font-medium text-accent underline-offset-2 hover:underline" onClick={() => inputRef.current?.click()} disabled={state.phase === "uploading"}>
+          Drop a <span className="font-mono text-xs">.zip</span>, <span className="font-mono text-xs">.tar</span> or{" "}
+          <span className="font-mono text-xs">.tar.gz</span> bundle here, or{" "}
+          <button
+            type="button"
+            className="font-medium text-accent underline-offset-2 hover:underline"
+            onClick={() => inputRef.current?.click()}
+            disabled={state.phase === "uploading"}
+          >
             choose a file
           </button>
         </p>
@@ -98,7 +111,8 @@ export function RevisionUpload({ applicationName, onUploaded }: { applicationNam
         <p role="status" className="flex items-center gap-2 rounded-md border border-ok/30 bg-ok/5 px-3 py-2 text-sm">
           <CheckCircleIcon size={14} className="text-ok" />
           <span>
-            {state.created ? "Uploaded" : "Already uploaded as"} <span className="font-mono">{state.result.revisionId}</span> ({formatBytes(state.result.size)}, {state.result.bundleType}).
+            {state.created ? "Uploaded" : "Already uploaded as"} <span className="font-mono">{state.result.revisionId}</span> ({formatBytes(state.result.size)},{" "}
+            {state.result.bundleType}).
           </span>
         </p>
       ) : null}
@@ -114,7 +128,13 @@ function UploadErrors({ fileName, message, errors }: { fileName: string; message
         <AlertIcon size={14} /> {fileName} was not accepted
       </p>
       {/* The server's message repeats the first problem; the list below says each once. */}
-      <p className="mt-1 text-sm text-fg">{errors.length === 0 ? message : errors.length === 1 ? "Fix this problem and upload it again:" : `Fix these ${errors.length} problems and upload it again:`}</p>
+      <p className="mt-1 text-sm text-fg">
+        {errors.length === 0
+          ? message
+          : errors.length === 1
+            ? "Fix this problem and upload it again:"
+            : `Fix these ${errors.length} problems and upload it again:`}
+      </p>
       {errors.length > 0 ? (
         <ul className="mt-2 space-y-1.5" aria-label="Problems in the bundle">
           {errors.map((e, i) => (

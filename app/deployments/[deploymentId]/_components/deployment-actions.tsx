@@ -76,14 +76,45 @@ export function DeploymentActions({ d }: { d: DeploymentInfo }) {
         </Button>
       ) : null}
 
-      <ConfirmDialog open={dialog === "stop"} onClose={close} onConfirm={() => stop.mutate({ deploymentId: d.deploymentId, autoRollbackEnabled: rollbackOnStop })} title={`Stop ${d.deploymentId}?`} confirmLabel="Stop deployment" danger pending={stop.isPending} error={stop.error}>
+      <ConfirmDialog
+        open={dialog === "stop"}
+        onClose={close}
+        onConfirm={() => stop.mutate({ deploymentId: d.deploymentId, autoRollbackEnabled: rollbackOnStop })}
+        title={`Stop ${d.deploymentId}?`}
+        confirmLabel="Stop deployment"
+        danger
+        pending={stop.isPending}
+        error={stop.error}
+      >
         <p>Running hooks are killed on every host and no further host is started. Hosts already updated keep the new revision unless you roll them back.</p>
-        <CheckboxField label="Roll back the hosts already updated" hint="Redeploys the last successful revision to this group." checked={rollbackOnStop} onChange={(e) => setRollbackOnStop(e.target.checked)} />
+        <CheckboxField
+          label="Roll back the hosts already updated"
+          hint="Redeploys the last successful revision to this group."
+          checked={rollbackOnStop}
+          onChange={(e) => setRollbackOnStop(e.target.checked)}
+        />
       </ConfirmDialog>
-      <ConfirmDialog open={dialog === "rollback"} onClose={close} onConfirm={() => rollback.mutate({ deploymentId: d.deploymentId })} title={`Roll back ${d.deploymentGroupName}?`} confirmLabel="Start rollback" pending={rollback.isPending} error={rollback.error}>
+      <ConfirmDialog
+        open={dialog === "rollback"}
+        onClose={close}
+        onConfirm={() => rollback.mutate({ deploymentId: d.deploymentId })}
+        title={`Roll back ${d.deploymentGroupName}?`}
+        confirmLabel="Start rollback"
+        pending={rollback.isPending}
+        error={rollback.error}
+      >
         <p>Starts a new deployment of the group&apos;s last successful revision before this one, through the same lifecycle hooks.</p>
       </ConfirmDialog>
-      <ConfirmDialog open={dialog === "cancel"} onClose={close} onConfirm={() => cancel.mutate({ deploymentId: d.deploymentId })} title="Cancel this scheduled deployment?" confirmLabel="Cancel deployment" danger pending={cancel.isPending} error={cancel.error}>
+      <ConfirmDialog
+        open={dialog === "cancel"}
+        onClose={close}
+        onConfirm={() => cancel.mutate({ deploymentId: d.deploymentId })}
+        title="Cancel this scheduled deployment?"
+        confirmLabel="Cancel deployment"
+        danger
+        pending={cancel.isPending}
+        error={cancel.error}
+      >
         <p>It was due {d.startAt ? formatDateTime(d.startAt) : "later"}. Nothing has run yet.</p>
       </ConfirmDialog>
       <Dialog open={dialog === "schedule"} onClose={close} title="Change the start time">
@@ -95,7 +126,14 @@ export function DeploymentActions({ d }: { d: DeploymentInfo }) {
             if (!Number.isNaN(t)) reschedule.mutate({ deploymentId: d.deploymentId, startAt: t });
           }}
         >
-          <TextField label="Start at (your local time)" type="datetime-local" required value={startAt} onChange={(e) => setStartAt(e.target.value)} hint="A time in the past starts it now." />
+          <TextField
+            label="Start at (your local time)"
+            type="datetime-local"
+            required
+            value={startAt}
+            onChange={(e) => setStartAt(e.target.value)}
+            hint="A time in the past starts it now."
+          />
           <InlineError error={reschedule.error} />
           <div className="flex justify-end gap-2">
             <Button onClick={close}>Cancel</Button>

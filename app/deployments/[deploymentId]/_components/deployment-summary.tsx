@@ -67,7 +67,10 @@ export function DeploymentSummary({ d, overview }: { d: DeploymentInfo & { stora
       <div className="rounded-lg border border-border bg-surface p-4">
         <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2 text-sm">
           <span data-testid="hosts-done">
-            <span className="font-semibold tabular-nums">{done}</span> <span className="text-muted">of {total} host{total === 1 ? "" : "s"} done</span>
+            <span className="font-semibold tabular-nums">{done}</span>{" "}
+            <span className="text-muted">
+              of {total} host{total === 1 ? "" : "s"} done
+            </span>
           </span>
           <span className="text-xs text-muted">
             {d.status === "Scheduled" && d.startAt ? (
@@ -112,7 +115,13 @@ export function DeploymentSummary({ d, overview }: { d: DeploymentInfo & { stora
           {d.revision.description ? <span className="block truncate text-xs text-muted">{d.revision.description}</span> : null}
         </Fact>
         <Fact label="Config">{d.deploymentConfigName.replace("CodeDeployDefault.", "")}</Fact>
-        <Fact label="Started by">{d.creator === "codeDeployRollback" ? "Automatic rollback" : d.creator === "scheduler" ? `Schedule (${d.createdBy ?? "unknown"})` : (d.createdBy ?? "deleted user")}</Fact>
+        <Fact label="Started by">
+          {d.creator === "codeDeployRollback"
+            ? "Automatic rollback"
+            : d.creator === "scheduler"
+              ? `Schedule (${d.createdBy ?? "unknown"})`
+              : (d.createdBy ?? "deleted user")}
+        </Fact>
         <Fact label="Created">
           <RelativeTime at={d.createTime} />
         </Fact>

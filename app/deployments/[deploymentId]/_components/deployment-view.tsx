@@ -94,7 +94,9 @@ export function DeploymentView({ deploymentId }: { deploymentId: string }) {
             <div className="flex h-72 flex-col lg:sticky lg:top-16 lg:h-[calc(100vh-5.5rem)]">
               <TargetList targets={targets.data} deploymentStatus={d.status} selectedId={selected} onSelect={select} />
             </div>
-            {selected ? <TargetDetail key={selected} deploymentId={deploymentId} deploymentStatus={d.status} targetId={selected} revisionId={d.revision.revisionId} /> : null}
+            {selected ? (
+              <TargetDetail key={selected} deploymentId={deploymentId} deploymentStatus={d.status} targetId={selected} revisionId={d.revision.revisionId} />
+            ) : null}
           </div>
         )}
       </div>

@@ -26,7 +26,11 @@ export function FailureDiagnostics({ event }: { event: LifecycleEventInfo }) {
   }, [d?.logTail]);
   if (!d) return null;
   return (
-    <section className="overflow-hidden rounded-lg border border-fail/40 bg-fail/5" aria-label={`${event.lifecycleEventName} failed`} data-testid="failure-diagnostics">
+    <section
+      className="overflow-hidden rounded-lg border border-fail/40 bg-fail/5"
+      aria-label={`${event.lifecycleEventName} failed`}
+      data-testid="failure-diagnostics"
+    >
       <div className="flex flex-wrap items-start gap-2 px-3 py-2.5">
         <XCircleIcon className="mt-0.5 shrink-0 text-fail" />
         <div className="min-w-0 flex-1">
@@ -46,7 +50,12 @@ export function FailureDiagnostics({ event }: { event: LifecycleEventInfo }) {
       {d.logTail ? (
         <div className="border-t border-fail/20 bg-log-bg">
           <p className="px-3 pt-2 text-[11px] font-medium uppercase tracking-wide text-muted">Output tail</p>
-          <pre ref={tailRef} tabIndex={0} aria-label="Output tail" className="max-h-56 overflow-auto px-3 pb-3 pt-1 font-mono text-[12px] leading-5 text-log-fg">
+          <pre
+            ref={tailRef}
+            tabIndex={0}
+            aria-label="Output tail"
+            className="max-h-56 overflow-auto px-3 pb-3 pt-1 font-mono text-[12px] leading-5 text-log-fg"
+          >
             {d.logTail.split("\n").map((line, i) => (
               <div key={i}>
                 <AnsiText text={line} />

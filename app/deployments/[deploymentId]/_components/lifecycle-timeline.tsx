@@ -8,7 +8,19 @@ import { paths } from "../../../_lib/paths";
 import { useNow } from "../../../_lib/use-now";
 
 /** One row per lifecycle event: status, duration and whose script ran; selecting one filters the log. */
-export function LifecycleTimeline({ events, deploymentId, revisionId, selected, onSelect }: { events: LifecycleEventInfo[]; deploymentId: string; revisionId: string; selected: string; onSelect: (name: string) => void }) {
+export function LifecycleTimeline({
+  events,
+  deploymentId,
+  revisionId,
+  selected,
+  onSelect,
+}: {
+  events: LifecycleEventInfo[];
+  deploymentId: string;
+  revisionId: string;
+  selected: string;
+  onSelect: (name: string) => void;
+}) {
   const running = events.some((e) => e.status === "InProgress");
   const now = useNow(1000, running);
   return (
@@ -46,7 +58,11 @@ export function LifecycleTimeline({ events, deploymentId, revisionId, selected, 
               </span>
             </button>
             {otherRevision && e.scriptDeploymentId && e.scriptDeploymentId !== deploymentId ? (
-              <Link href={paths.deployment(e.scriptDeploymentId)} title={`installed by ${e.scriptDeploymentId}`} className="block truncate pl-8 text-[11px] text-muted hover:underline">
+              <Link
+                href={paths.deployment(e.scriptDeploymentId)}
+                title={`installed by ${e.scriptDeploymentId}`}
+                className="block truncate pl-8 text-[11px] text-muted hover:underline"
+              >
                 installed by {e.scriptDeploymentId}
               </Link>
             ) : null}

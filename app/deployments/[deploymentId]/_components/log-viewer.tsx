@@ -126,10 +126,22 @@ export function LogViewer({ deploymentId, targetId, hostName, eventFilter, onEve
               <span className="min-w-14 text-center text-[11px] tabular-nums text-muted" aria-live="polite">
                 {matches.length === 0 ? "no match" : `${Math.min(matchIndex, matches.length - 1) + 1} / ${matches.length}`}
               </span>
-              <button type="button" className="rounded p-1 text-muted hover:bg-surface-2 hover:text-fg disabled:opacity-40" onClick={() => step(-1)} disabled={!matches.length} aria-label="Previous match">
+              <button
+                type="button"
+                className="rounded p-1 text-muted hover:bg-surface-2 hover:text-fg disabled:opacity-40"
+                onClick={() => step(-1)}
+                disabled={!matches.length}
+                aria-label="Previous match"
+              >
                 <ChevronUpIcon size={14} />
               </button>
-              <button type="button" className="rounded p-1 text-muted hover:bg-surface-2 hover:text-fg disabled:opacity-40" onClick={() => step(1)} disabled={!matches.length} aria-label="Next match">
+              <button
+                type="button"
+                className="rounded p-1 text-muted hover:bg-surface-2 hover:text-fg disabled:opacity-40"
+                onClick={() => step(1)}
+                disabled={!matches.length}
+                aria-label="Next match"
+              >
                 <ChevronDownIcon size={14} />
               </button>
             </>
@@ -143,7 +155,13 @@ export function LogViewer({ deploymentId, targetId, hostName, eventFilter, onEve
           <input type="checkbox" checked={timestamps} onChange={(e) => setTimestamps(e.target.checked)} className="accent-[var(--accent)]" />
           Times
         </label>
-        <Button size="sm" variant={follow ? "secondary" : "ghost"} icon={<ArrowDownIcon size={12} />} onClick={() => setFollow((f) => !f)} aria-pressed={follow}>
+        <Button
+          size="sm"
+          variant={follow ? "secondary" : "ghost"}
+          icon={<ArrowDownIcon size={12} />}
+          onClick={() => setFollow((f) => !f)}
+          aria-pressed={follow}
+        >
           Follow
         </Button>
         <Button size="sm" variant="ghost" icon={<DownloadIcon size={12} />} onClick={download} pending={downloading}>

@@ -15,7 +15,17 @@ import { LifecycleTimeline } from "./lifecycle-timeline";
 import { LogViewer } from "./log-viewer";
 import { describeTargetState } from "./target-state";
 
-export function TargetDetail({ deploymentId, deploymentStatus, targetId, revisionId }: { deploymentId: string; deploymentStatus: DeploymentStatus; targetId: string; revisionId: string }) {
+export function TargetDetail({
+  deploymentId,
+  deploymentStatus,
+  targetId,
+  revisionId,
+}: {
+  deploymentId: string;
+  deploymentStatus: DeploymentStatus;
+  targetId: string;
+  revisionId: string;
+}) {
   const trpc = useTRPC();
   const target = useQuery(trpc.deployments.getTarget.queryOptions({ targetId }));
   const [eventFilter, setEventFilter] = useState("");
@@ -53,7 +63,9 @@ export function TargetDetail({ deploymentId, deploymentStatus, targetId, revisio
         ) : null}
       </div>
       {t && !t.online && t.status === "InProgress" ? (
-        <p className="rounded-md border border-warn/40 bg-warn/10 px-3 py-2 text-xs text-warn">The agent on this host is disconnected; the event fails if it does not come back within the grace period.</p>
+        <p className="rounded-md border border-warn/40 bg-warn/10 px-3 py-2 text-xs text-warn">
+          The agent on this host is disconnected; the event fails if it does not come back within the grace period.
+        </p>
       ) : null}
       {state?.reason ? (
         <p className="rounded-md border border-border bg-surface-2/60 px-3 py-2 text-xs text-fg" data-testid="target-reason">
@@ -68,7 +80,14 @@ export function TargetDetail({ deploymentId, deploymentStatus, targetId, revisio
       ) : (
         <Skeleton className="h-16 w-full" />
       )}
-      <LogViewer deploymentId={deploymentId} targetId={targetId} hostName={t?.hostName ?? "host"} eventFilter={eventFilter} onEventFilter={setEventFilter} running={running} />
+      <LogViewer
+        deploymentId={deploymentId}
+        targetId={targetId}
+        hostName={t?.hostName ?? "host"}
+        eventFilter={eventFilter}
+        onEventFilter={setEventFilter}
+        running={running}
+      />
     </div>
   );
 }

@@ -10,7 +10,11 @@ describe("describeTargetState", () => {
       "a host whose running event a stop cancelled shows as Stopped, not Failed",
       { status: "Failed", currentEvent: null, failedEvent: "ApplicationStart", failedErrorCode: "Cancelled", online: true },
       "Stopped",
-      { shown: "Stopped", detail: "Stopped in ApplicationStart", reason: "Stopped: the deployment was stopped while ApplicationStart was running on this host." },
+      {
+        shown: "Stopped",
+        detail: "Stopped in ApplicationStart",
+        reason: "Stopped: the deployment was stopped while ApplicationStart was running on this host.",
+      },
     ],
     [
       "a host skipped after the deployment failed says the deployment failed before its batch",

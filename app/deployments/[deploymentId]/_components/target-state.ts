@@ -17,7 +17,11 @@ type Target = Pick<DeploymentTargetInfo, "status" | "currentEvent" | "failedEven
  */
 export function describeTargetState(t: Target, deploymentStatus: DeploymentStatus): TargetState {
   if (t.status === "Failed" && t.failedErrorCode === "Cancelled") {
-    return { shown: "Stopped", detail: `Stopped in ${t.failedEvent ?? "its lifecycle"}`, reason: `Stopped: the deployment was stopped while ${t.failedEvent ?? "an event"} was running on this host.` };
+    return {
+      shown: "Stopped",
+      detail: `Stopped in ${t.failedEvent ?? "its lifecycle"}`,
+      reason: `Stopped: the deployment was stopped while ${t.failedEvent ?? "an event"} was running on this host.`,
+    };
   }
   if (t.status === "Skipped") {
     const reason =
@@ -26,15 +30,30 @@ export function describeTargetState(t: Target, deploymentStatus: DeploymentStatu
         : deploymentStatus === "Failed"
           ? "Skipped: the deployment failed before this host's batch."
           : "Skipped: this host's lifecycle events did not run.";
-    return { shown: "Skipped", detail: deploymentStatus === "Stopped" ? "Skipped · stopped before its batch" : deploymentStatus === "Failed" ? "Skipped · deployment failed first" : "Skipped", reason };
+    return {
+      shown: "Skipped",
+      detail:
+        deploymentStatus === "Stopped" ? "Skipped · stopped before its batch" : deploymentStatus === "Failed" ? "Skipped · deployment failed first" : "Skipped",
+      reason,
+    };
   }
   if (t.status === "Failed" || t.status === "Unknown") {
-    return { shown: t.status, detail: t.failedEvent ? `${t.status === "Unknown" ? "Unknown" : "Failed"} · failed in ${t.failedEvent}` : t.status, reason: null };
+    return {
+      shown: t.status,
+      detail: t.failedEvent ? `${t.status === "Unknown" ? "Unknown" : "Failed"} · failed in ${t.failedEvent}` : t.status,
+      reason: null,
+    };
   }
   if (t.status === "InProgress") return { shown: t.status, detail: t.currentEvent ? `In progress · ${t.currentEvent}` : "In progress", reason: null };
   if (t.status === "Pending") {
     // A pending host waits for its batch; one whose agent is away would also wait for the agent once its turn comes.
-    return t.online ? { shown: t.status, detail: "Pending · waiting for its batch", reason: null } : { shown: t.status, detail: "Pending · waiting for its agent (offline)", reason: "Pending: this host's agent is offline; when its batch starts, the host fails unless the agent connects within the agent grace period." };
+    return t.online
+      ? { shown: t.status, detail: "Pending · waiting for its batch", reason: null }
+      : {
+          shown: t.status,
+          detail: "Pending · waiting for its agent (offline)",
+          reason: "Pending: this host's agent is offline; when its batch starts, the host fails unless the agent connects within the agent grace period.",
+        };
   }
   return { shown: t.status, detail: t.status, reason: null };
 }

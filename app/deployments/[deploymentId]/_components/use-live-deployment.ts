@@ -104,11 +104,14 @@ export function useLiveDeployment(deploymentId: string): void {
   useLiveEvent("deployment:updated", (u) => {
     const before = queryClient.getQueryData(getKey);
     if (u.deploymentId !== deploymentId) {
-      const linked = before?.rollbackInfo && (before.rollbackInfo.rollbackDeploymentId === u.deploymentId || before.rollbackInfo.rollbackTriggeringDeploymentId === u.deploymentId);
+      const linked =
+        before?.rollbackInfo &&
+        (before.rollbackInfo.rollbackDeploymentId === u.deploymentId || before.rollbackInfo.rollbackTriggeringDeploymentId === u.deploymentId);
       if (linked && u.completedAt !== null) void queryClient.invalidateQueries({ queryKey: getKey });
       return;
     }
-    if (before) queryClient.setQueryData(getKey, { ...before, status: u.status, deploymentOverview: u.overview, completeTime: u.completedAt ?? before.completeTime });
+    if (before)
+      queryClient.setQueryData(getKey, { ...before, status: u.status, deploymentOverview: u.overview, completeTime: u.completedAt ?? before.completeTime });
     if (!before || before.status !== u.status || u.completedAt !== null) void queryClient.invalidateQueries({ queryKey: getKey });
     if (u.completedAt !== null) void queryClient.invalidateQueries({ queryKey: targetsKey });
   });

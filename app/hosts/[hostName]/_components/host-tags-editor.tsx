@@ -38,12 +38,25 @@ export function HostTagsEditor({ hostName, tags, onDone }: { hostName: string; t
         <div key={i}>
           <div className="grid grid-cols-[1fr_1fr_auto] gap-1.5">
             <input className={input} aria-label={`Tag ${i + 1} key`} placeholder="key" value={t.key} onChange={(e) => set(i, { key: e.target.value })} />
-            <input className={input} aria-label={`Tag ${i + 1} value`} placeholder="value" value={t.value} onChange={(e) => set(i, { value: e.target.value })} />
-            <button type="button" className="rounded p-1.5 text-faint hover:bg-surface-2 hover:text-fg" aria-label={`Remove tag ${i + 1}`} onClick={() => setDraft((d) => d.filter((_, j) => j !== i))}>
+            <input
+              className={input}
+              aria-label={`Tag ${i + 1} value`}
+              placeholder="value"
+              value={t.value}
+              onChange={(e) => set(i, { value: e.target.value })}
+            />
+            <button
+              type="button"
+              className="rounded p-1.5 text-faint hover:bg-surface-2 hover:text-fg"
+              aria-label={`Remove tag ${i + 1}`}
+              onClick={() => setDraft((d) => d.filter((_, j) => j !== i))}
+            >
               <XIcon size={14} />
             </button>
           </div>
-          {errors[`tags.${i}.key`] || errors[`tags.${i}.value`] ? <p className="text-xs text-fail">{errors[`tags.${i}.key`] ?? errors[`tags.${i}.value`]}</p> : null}
+          {errors[`tags.${i}.key`] || errors[`tags.${i}.value`] ? (
+            <p className="text-xs text-fail">{errors[`tags.${i}.key`] ?? errors[`tags.${i}.value`]}</p>
+          ) : null}
         </div>
       ))}
       <Button size="sm" variant="ghost" icon={<PlusIcon size={12} />} onClick={() => setDraft((d) => [...d, { key: "", value: "" }])}>

@@ -59,7 +59,17 @@ export function HostView({ hostName }: { hostName: string }) {
         title={<span className="font-mono">{h.hostName}</span>}
         crumbs={crumbs}
         badge={deregistered ? <StatusBadge status="Stopped">Deregistered</StatusBadge> : <OnlineBadge online={h.status === "Online"} />}
-        description={deregistered ? `Deregistered ${formatDateTime(h.deregisteredAt)}` : h.status === "Online" ? "Agent connected." : <>Last seen <RelativeTime at={h.lastSeenAt} /></>}
+        description={
+          deregistered ? (
+            `Deregistered ${formatDateTime(h.deregisteredAt)}`
+          ) : h.status === "Online" ? (
+            "Agent connected."
+          ) : (
+            <>
+              Last seen <RelativeTime at={h.lastSeenAt} />
+            </>
+          )
+        }
         actions={
           canDeregister && !deregistered ? (
             <Button variant="ghost" icon={<TrashIcon size={14} />} onClick={() => setDeregistering(true)}>
@@ -84,7 +94,10 @@ export function HostView({ hostName }: { hostName: string }) {
         </Section>
         <Section title="Current deployment">
           {h.currentDeployment ? (
-            <Link href={paths.deployment(h.currentDeployment.deploymentId, h.currentDeployment.targetId)} className="inline-flex items-center gap-2 hover:underline">
+            <Link
+              href={paths.deployment(h.currentDeployment.deploymentId, h.currentDeployment.targetId)}
+              className="inline-flex items-center gap-2 hover:underline"
+            >
               <span className="font-mono text-sm">{h.currentDeployment.deploymentId}</span>
               <StatusBadge status={h.currentDeployment.status} />
             </Link>

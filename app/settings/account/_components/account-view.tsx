@@ -50,7 +50,15 @@ export function AccountView() {
         </Section>
         <Section title="Change password" description="Your other sessions are signed out.">
           <form onSubmit={submit} className="max-w-sm space-y-4" noValidate>
-            <TextField label="Current password" type="password" autoComplete="current-password" required value={currentPassword} onChange={(e) => setCurrent(e.target.value)} error={fields.currentPassword} />
+            <TextField
+              label="Current password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={currentPassword}
+              onChange={(e) => setCurrent(e.target.value)}
+              error={fields.currentPassword}
+            />
             <TextField
               label="New password"
               type="password"
@@ -61,7 +69,15 @@ export function AccountView() {
               error={fields.newPassword}
               hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
             />
-            <TextField label="Confirm new password" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} error={mismatch ? "The passwords do not match" : undefined} />
+            <TextField
+              label="Confirm new password"
+              type="password"
+              autoComplete="new-password"
+              required
+              value={confirm}
+              onChange={(e) => setConfirm(e.target.value)}
+              error={mismatch ? "The passwords do not match" : undefined}
+            />
             {change.error && Object.keys(fields).length === 0 ? <InlineError error={change.error} /> : null}
             {change.isSuccess ? (
               <p role="status" className="flex items-center gap-1.5 text-sm text-ok">

@@ -44,7 +44,8 @@ export function ApiTokensView() {
         title="API tokens"
         description={
           <>
-            For scripts, CI and the CLI: send <code className="font-mono text-xs">Authorization: Bearer &lt;token&gt;</code>. A token never acts above its owner&apos;s role.
+            For scripts, CI and the CLI: send <code className="font-mono text-xs">Authorization: Bearer &lt;token&gt;</code>. A token never acts above its
+            owner&apos;s role.
           </>
         }
         actions={

@@ -92,7 +92,16 @@ export function ResetPasswordDialog({ user, onClose }: { user: UserSummary | nul
         className="space-y-4"
         noValidate
       >
-        <TextField label="New password" type="password" autoComplete="new-password" required autoFocus value={password} onChange={(e) => setPassword(e.target.value)} error={fields.password} />
+        <TextField
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          required
+          autoFocus
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={fields.password}
+        />
         {reset.error && !fields.password ? <InlineError error={reset.error} /> : null}
         <div className="flex justify-end gap-2">
           <Button onClick={close}>Cancel</Button>

@@ -100,9 +100,7 @@ export function UsersView() {
                     ))}
                   </select>
                 </Td>
-                <Td>
-                  {u.disabled ? <span className="text-xs font-medium text-warn">Disabled</span> : <span className="text-xs text-ok">Active</span>}
-                </Td>
+                <Td>{u.disabled ? <span className="text-xs font-medium text-warn">Disabled</span> : <span className="text-xs text-ok">Active</span>}</Td>
                 <Td className="hidden text-xs text-muted md:table-cell">
                   <RelativeTime at={u.createdAt} />
                 </Td>

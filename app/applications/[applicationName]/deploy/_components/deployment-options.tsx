@@ -25,7 +25,17 @@ function describeGroupRollback(g: DeploymentGroupInfo | undefined): string {
 }
 
 /** Per-deployment overrides of the group's defaults. */
-export function DeploymentOptions({ value, onChange, group, configs }: { value: DeploymentOptionsValue; onChange: (v: DeploymentOptionsValue) => void; group: DeploymentGroupInfo | undefined; configs: DeploymentConfigInfo[] }) {
+export function DeploymentOptions({
+  value,
+  onChange,
+  group,
+  configs,
+}: {
+  value: DeploymentOptionsValue;
+  onChange: (v: DeploymentOptionsValue) => void;
+  group: DeploymentGroupInfo | undefined;
+  configs: DeploymentConfigInfo[];
+}) {
   const set = (patch: Partial<DeploymentOptionsValue>) => onChange({ ...value, ...patch });
   return (
     <div className="grid gap-4 sm:grid-cols-2">
@@ -37,7 +47,12 @@ export function DeploymentOptions({ value, onChange, group, configs }: { value: 
           </option>
         ))}
       </SelectField>
-      <SelectField label="When a file already exists" value={value.fileExistsBehavior} onChange={(e) => set({ fileExistsBehavior: e.target.value as DeploymentOptionsValue["fileExistsBehavior"] })} hint="The appspec's file_exists_behavior wins over this.">
+      <SelectField
+        label="When a file already exists"
+        value={value.fileExistsBehavior}
+        onChange={(e) => set({ fileExistsBehavior: e.target.value as DeploymentOptionsValue["fileExistsBehavior"] })}
+        hint="The appspec's file_exists_behavior wins over this."
+      >
         <option value="">Group default ({group?.fileExistsBehavior ?? "…"})</option>
         {fileExistsBehaviors.map((b) => (
           <option key={b} value={b}>

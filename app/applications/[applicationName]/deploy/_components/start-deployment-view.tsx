@@ -32,7 +32,12 @@ export function StartDeploymentView({ applicationName, initialGroup, initialRevi
   const [description, setDescription] = useState("");
   const [when, setWhen] = useState<"now" | "later">("now");
   const [startAt, setStartAt] = useState(() => toDateTimeLocal(Date.now() + 3_600_000));
-  const [options, setOptions] = useState<DeploymentOptionsValue>({ deploymentConfigName: "", fileExistsBehavior: "", ignoreApplicationStopFailures: false, rollback: "group" });
+  const [options, setOptions] = useState<DeploymentOptionsValue>({
+    deploymentConfigName: "",
+    fileExistsBehavior: "",
+    ignoreApplicationStopFailures: false,
+    rollback: "group",
+  });
   const [confirming, setConfirming] = useState(false);
 
   useEffect(() => {
@@ -52,11 +57,18 @@ export function StartDeploymentView({ applicationName, initialGroup, initialRevi
   );
   const fields = fieldErrorsOf(create.error);
   const group = groups.data?.find((g) => g.deploymentGroupName === groupName);
-  const reach = useQuery({ ...trpc.deploymentGroups.previewHosts.queryOptions({ onPremisesTagSet: group?.onPremisesTagSet ?? [] }), enabled: confirming && !!group?.onPremisesTagSet.length });
+  const reach = useQuery({
+    ...trpc.deploymentGroups.previewHosts.queryOptions({ onPremisesTagSet: group?.onPremisesTagSet ?? [] }),
+    enabled: confirming && !!group?.onPremisesTagSet.length,
+  });
   const offline = reach.data?.filter((h) => h.status !== "Online") ?? [];
   const revision = revisions.data?.items.find((r) => r.revisionId === revisionId);
   const startTime = when === "later" ? new Date(startAt).getTime() : undefined;
-  const crumbs = [{ label: "Applications", href: paths.applications }, { label: applicationName, href: paths.application(applicationName) }, { label: "Deploy" }];
+  const crumbs = [
+    { label: "Applications", href: paths.applications },
+    { label: applicationName, href: paths.application(applicationName) },
+    { label: "Deploy" },
+  ];
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -77,17 +89,27 @@ export function StartDeploymentView({ applicationName, initialGroup, initialRevi
 
   if (!canDeploy) return <EmptyState title="Your role cannot start deployments">Ask a deployer or admin.</EmptyState>;
   if (groups.isPending || revisions.isPending) return <LoadingRows rows={6} />;
-  if (groups.isError || revisions.isError) return <ErrorState error={groups.error ?? revisions.error} onRetry={() => {
+  if (groups.isError || revisions.isError)
+    return (
+      <ErrorState
+        error={groups.error ?? revisions.error}
+        onRetry={() => {
           void groups.refetch();
           void revisions.refetch();
-        }} />;
+        }}
+      />
+    );
   if (groups.data.length === 0 || revisions.data.items.length === 0)
     return (
       <>
         <PageHeader title="Start a deployment" crumbs={crumbs} />
         <EmptyState
           title={groups.data.length === 0 ? "Create a deployment group first" : "Upload a revision first"}
-          action={<ButtonLink href={groups.data.length === 0 ? paths.newGroup(applicationName) : `${paths.application(applicationName)}#revisions`}>{groups.data.length === 0 ? "New deployment group" : "Upload a revision"}</ButtonLink>}
+          action={
+            <ButtonLink href={groups.data.length === 0 ? paths.newGroup(applicationName) : `${paths.application(applicationName)}#revisions`}>
+              {groups.data.length === 0 ? "New deployment group" : "Upload a revision"}
+            </ButtonLink>
+          }
         />
       </>
     );
@@ -117,10 +139,18 @@ export function StartDeploymentView({ applicationName, initialGroup, initialRevi
             </div>
             {revision ? (
               <p className="mt-2 text-xs text-muted">
-                {formatBytes(revision.size)} {revision.bundleType} · hooks: {revision.hooks.length ? revision.hooks.join(", ") : "none"} · uploaded by {revision.uploadedBy?.email ?? "a deleted user"}
+                {formatBytes(revision.size)} {revision.bundleType} · hooks: {revision.hooks.length ? revision.hooks.join(", ") : "none"} · uploaded by{" "}
+                {revision.uploadedBy?.email ?? "a deleted user"}
               </p>
             ) : null}
-            <TextField className="mt-4" label="Description (optional)" value={description} onChange={(e) => setDescription(e.target.value)} error={fields.description} placeholder="Why this deployment" />
+            <TextField
+              className="mt-4"
+              label="Description (optional)"
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+              error={fields.description}
+              placeholder="Why this deployment"
+            />
           </Section>
           <Section title="Options" description="Each defaults to the deployment group's setting.">
             <DeploymentOptions value={options} onChange={setOptions} group={group} configs={configs.data ?? []} />
@@ -136,7 +166,16 @@ export function StartDeploymentView({ applicationName, initialGroup, initialRevi
                 <input type="radio" name="when" checked={when === "later"} onChange={() => setWhen("later")} className="accent-[var(--accent)]" />
                 At a scheduled time
               </label>
-              {when === "later" ? <TextField className="ml-6 max-w-xs" label="Start at (your local time)" type="datetime-local" value={startAt} onChange={(e) => setStartAt(e.target.value)} error={fields.startAt} /> : null}
+              {when === "later" ? (
+                <TextField
+                  className="ml-6 max-w-xs"
+                  label="Start at (your local time)"
+                  type="datetime-local"
+                  value={startAt}
+                  onChange={(e) => setStartAt(e.target.value)}
+                  error={fields.startAt}
+                />
+              ) : null}
             </fieldset>
           </Section>
           {create.error && Object.keys(fields).length === 0 ? <InlineError error={create.error} /> : null}
@@ -147,7 +186,9 @@ export function StartDeploymentView({ applicationName, initialGroup, initialRevi
             <ButtonLink href={paths.application(applicationName)}>Cancel</ButtonLink>
           </div>
         </div>
-        <div className="lg:sticky lg:top-16 lg:self-start">{group ? <HostPreview tagSet={group.onPremisesTagSet} title="This deployment will reach" /> : null}</div>
+        <div className="lg:sticky lg:top-16 lg:self-start">
+          {group ? <HostPreview tagSet={group.onPremisesTagSet} title="This deployment will reach" /> : null}
+        </div>
       </form>
       <ConfirmDialog
         open={confirming}
@@ -162,14 +203,23 @@ export function StartDeploymentView({ applicationName, initialGroup, initialRevi
         error={create.error}
       >
         <p>
-          <span className="font-mono text-fg">{revisionId}</span> to <span className="font-medium text-fg">{groupName}</span> ({group?.matchingHostCount ?? 0} host
+          <span className="font-mono text-fg">{revisionId}</span> to <span className="font-medium text-fg">{groupName}</span> ({group?.matchingHostCount ?? 0}{" "}
+          host
           {group?.matchingHostCount === 1 ? "" : "s"} match now)
-          {when === "later" && startTime ? <>, starting {formatDateTime(startTime)}</> : null}, using {options.deploymentConfigName || group?.deploymentConfigName}.
+          {when === "later" && startTime ? <>, starting {formatDateTime(startTime)}</> : null}, using{" "}
+          {options.deploymentConfigName || group?.deploymentConfigName}.
         </p>
         {offline.length > 0 ? (
           <p role="alert" className="mt-3 rounded-md border border-warn/40 bg-warn/10 px-3 py-2 text-xs text-fg" data-testid="offline-warning">
-            {offline.length === 1 ? "1 host is offline" : `${offline.length} hosts are offline`}: <span className="font-mono">{offline.slice(0, 5).map((h) => h.hostName).join(", ")}</span>
-            {offline.length > 5 ? ` and ${offline.length - 5} more` : ""}. When its turn comes, each fails unless its agent connects within the agent grace period (60 s unless the server sets LANDLINE_AGENT_GRACE_SECONDS), which counts against the minimum healthy hosts.
+            {offline.length === 1 ? "1 host is offline" : `${offline.length} hosts are offline`}:{" "}
+            <span className="font-mono">
+              {offline
+                .slice(0, 5)
+                .map((h) => h.hostName)
+                .join(", ")}
+            </span>
+            {offline.length > 5 ? ` and ${offline.length - 5} more` : ""}. When its turn comes, each fails unless its agent connects within the agent grace
+            period (60 s unless the server sets LANDLINE_AGENT_GRACE_SECONDS), which counts against the minimum healthy hosts.
           </p>
         ) : null}
       </ConfirmDialog>

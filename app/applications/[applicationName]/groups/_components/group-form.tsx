@@ -24,7 +24,17 @@ const rollbackEventLabels: Record<(typeof autoRollbackEvents)[number], string> =
   DEPLOYMENT_STOP_ON_REQUEST: "When a deployment is stopped",
 };
 
-export function GroupForm({ applicationName, initial, onSaved, onCancel }: { applicationName: string; initial: DeploymentGroupInfo | null; onSaved: (g: DeploymentGroupInfo) => void; onCancel: () => void }) {
+export function GroupForm({
+  applicationName,
+  initial,
+  onSaved,
+  onCancel,
+}: {
+  applicationName: string;
+  initial: DeploymentGroupInfo | null;
+  onSaved: (g: DeploymentGroupInfo) => void;
+  onCancel: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const configs = useQuery(trpc.deploymentConfigs.list.queryOptions());
@@ -66,7 +76,14 @@ export function GroupForm({ applicationName, initial, onSaved, onCancel }: { app
         fileExistsBehavior: fileExists,
       });
     } else {
-      create.mutate({ applicationName, deploymentGroupName: name.trim(), deploymentConfigName: configName, onPremisesTagSet: tagSet, autoRollbackConfiguration, fileExistsBehavior: fileExists });
+      create.mutate({
+        applicationName,
+        deploymentGroupName: name.trim(),
+        deploymentConfigName: configName,
+        onPremisesTagSet: tagSet,
+        autoRollbackConfiguration,
+        fileExistsBehavior: fileExists,
+      });
     }
   };
 
@@ -74,8 +91,22 @@ export function GroupForm({ applicationName, initial, onSaved, onCancel }: { app
     <form onSubmit={submit} className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">
       <div className="space-y-6">
         <div className="grid gap-4 sm:grid-cols-2">
-          <TextField label="Deployment group name" required value={name} onChange={(e) => setName(e.target.value)} error={errors.deploymentGroupName} placeholder="production" autoFocus={!initial} />
-          <SelectField label="Deployment config" value={configName} onChange={(e) => setConfigName(e.target.value)} error={errors.deploymentConfigName} hint="How many hosts are updated at a time.">
+          <TextField
+            label="Deployment group name"
+            required
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={errors.deploymentGroupName}
+            placeholder="production"
+            autoFocus={!initial}
+          />
+          <SelectField
+            label="Deployment config"
+            value={configName}
+            onChange={(e) => setConfigName(e.target.value)}
+            error={errors.deploymentConfigName}
+            hint="How many hosts are updated at a time."
+          >
             {(configs.data ?? [{ deploymentConfigName: configName, deploymentConfigId: configName }]).map((c) => (
               <option key={c.deploymentConfigId} value={c.deploymentConfigName}>
                 {c.deploymentConfigName}
@@ -86,13 +117,19 @@ export function GroupForm({ applicationName, initial, onSaved, onCancel }: { app
         <fieldset className="space-y-2">
           <legend className="text-sm font-semibold">Hosts</legend>
           <p className="text-xs text-muted">
-            Select hosts by their tags. A host is included when it matches <strong className="text-fg">any</strong> filter in <strong className="text-fg">every</strong> tag group.
+            Select hosts by their tags. A host is included when it matches <strong className="text-fg">any</strong> filter in{" "}
+            <strong className="text-fg">every</strong> tag group.
           </p>
           <TagSetEditor value={draft} onChange={setDraft} errors={errors} />
         </fieldset>
         <fieldset className="space-y-3">
           <legend className="text-sm font-semibold">Automatic rollback</legend>
-          <CheckboxField label="Roll back automatically" hint="Redeploys the last successful revision to this group." checked={rollbackEnabled} onChange={(e) => setRollbackEnabled(e.target.checked)} />
+          <CheckboxField
+            label="Roll back automatically"
+            hint="Redeploys the last successful revision to this group."
+            checked={rollbackEnabled}
+            onChange={(e) => setRollbackEnabled(e.target.checked)}
+          />
           {rollbackEnabled ? (
             <div className="ml-6 space-y-2">
               {autoRollbackEvents.map((ev) => (
@@ -106,7 +143,13 @@ export function GroupForm({ applicationName, initial, onSaved, onCancel }: { app
             </div>
           ) : null}
         </fieldset>
-        <SelectField label="When a file already exists on a host" value={fileExists} onChange={(e) => setFileExists(e.target.value as FileExistsBehavior)} hint={fileExistsHelp[fileExists]} className="max-w-sm">
+        <SelectField
+          label="When a file already exists on a host"
+          value={fileExists}
+          onChange={(e) => setFileExists(e.target.value as FileExistsBehavior)}
+          hint={fileExistsHelp[fileExists]}
+          className="max-w-sm"
+        >
           {fileExistsBehaviors.map((b) => (
             <option key={b} value={b}>
               {b}

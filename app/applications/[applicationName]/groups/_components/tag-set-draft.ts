@@ -11,7 +11,11 @@ export function tagSetFromDraft(draft: DraftTagSet): TagSet {
   return draft
     .map((group) =>
       group.map((f) =>
-        f.type === "KEY_ONLY" ? { type: f.type, key: f.key.trim() } : f.type === "VALUE_ONLY" ? { type: f.type, value: f.value } : { type: f.type, key: f.key.trim(), value: f.value },
+        f.type === "KEY_ONLY"
+          ? { type: f.type, key: f.key.trim() }
+          : f.type === "VALUE_ONLY"
+            ? { type: f.type, value: f.value }
+            : { type: f.type, key: f.key.trim(), value: f.value },
       ),
     )
     .filter((group) => group.length > 0);

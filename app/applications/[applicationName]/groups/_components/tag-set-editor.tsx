@@ -19,7 +19,17 @@ const input =
   "h-8 w-full min-w-0 rounded-md border border-border-strong bg-surface px-2 font-mono text-xs text-fg placeholder:text-faint disabled:opacity-40 focus-visible:outline-2 focus-visible:outline-ring";
 
 /** Tag groups: a host must match at least one filter in every group (OR within a group, AND across groups). */
-export function TagSetEditor({ value, onChange, errors = {}, fieldPrefix = "onPremisesTagSet" }: { value: DraftTagSet; onChange: (v: DraftTagSet) => void; errors?: FieldErrors; fieldPrefix?: string }) {
+export function TagSetEditor({
+  value,
+  onChange,
+  errors = {},
+  fieldPrefix = "onPremisesTagSet",
+}: {
+  value: DraftTagSet;
+  onChange: (v: DraftTagSet) => void;
+  errors?: FieldErrors;
+  fieldPrefix?: string;
+}) {
   const update = (gi: number, fi: number, patch: Partial<DraftFilter>) =>
     onChange(value.map((g, i) => (i !== gi ? g : g.map((f, j) => (j !== fi ? f : { ...f, ...patch })))));
   const addFilter = (gi: number) => onChange(value.map((g, i) => (i !== gi ? g : [...g, { type: "KEY_AND_VALUE", key: "", value: "" }])));
@@ -57,7 +67,12 @@ export function TagSetEditor({ value, onChange, errors = {}, fieldPrefix = "onPr
                   <div key={fi}>
                     {fi > 0 ? <div className="py-0.5 pl-1 text-[10px] font-semibold tracking-wide text-faint">OR</div> : null}
                     <div className="grid grid-cols-[minmax(0,8.5rem)_minmax(0,1fr)_minmax(0,1fr)_auto] items-center gap-1.5">
-                      <select className={input} value={f.type} onChange={(e) => update(gi, fi, { type: e.target.value as TagFilterType })} aria-label={`Match type, ${label}`}>
+                      <select
+                        className={input}
+                        value={f.type}
+                        onChange={(e) => update(gi, fi, { type: e.target.value as TagFilterType })}
+                        aria-label={`Match type, ${label}`}
+                      >
                         {tagFilterTypes.map((t) => (
                           <option key={t} value={t}>
                             {typeLabels[t]}
@@ -82,7 +97,12 @@ export function TagSetEditor({ value, onChange, errors = {}, fieldPrefix = "onPr
                         aria-label={`Tag value, ${label}`}
                         aria-invalid={errors[`${path}.value`] ? true : undefined}
                       />
-                      <button type="button" onClick={() => removeFilter(gi, fi)} className="rounded p-1.5 text-faint hover:bg-surface-2 hover:text-fg" aria-label={`Remove ${label}`}>
+                      <button
+                        type="button"
+                        onClick={() => removeFilter(gi, fi)}
+                        className="rounded p-1.5 text-faint hover:bg-surface-2 hover:text-fg"
+                        aria-label={`Remove ${label}`}
+                      >
                         <XIcon size={14} />
                       </button>
                     </div>

@@ -38,14 +38,23 @@ export function GroupHosts({ applicationName, deploymentGroupName }: { applicati
                     {h.hostName}
                   </Link>
                   <span className="ml-2 inline-block align-middle">
-                    {h.status === "Deregistered" ? <StatusBadge status="Stopped" size="sm">Deregistered</StatusBadge> : <OnlineBadge online={h.status === "Online"} />}
+                    {h.status === "Deregistered" ? (
+                      <StatusBadge status="Stopped" size="sm">
+                        Deregistered
+                      </StatusBadge>
+                    ) : (
+                      <OnlineBadge online={h.status === "Online"} />
+                    )}
                   </span>
                   {!h.matchesNow ? <span className="block text-[11px] text-muted">no longer matches the tags</span> : null}
                 </Td>
                 <Td className="font-mono text-xs">{h.installed ? h.installed.revisionId : <span className="font-sans text-muted">None yet</span>}</Td>
                 <Td>
                   {h.lastTarget ? (
-                    <Link href={paths.deployment(h.lastTarget.deploymentId, h.lastTarget.targetId)} className="inline-flex items-center gap-1.5 hover:underline">
+                    <Link
+                      href={paths.deployment(h.lastTarget.deploymentId, h.lastTarget.targetId)}
+                      className="inline-flex items-center gap-1.5 hover:underline"
+                    >
                       <StatusBadge status={h.lastTarget.status} size="sm" />
                       <span className="font-mono text-xs">{h.lastTarget.deploymentId}</span>
                     </Link>

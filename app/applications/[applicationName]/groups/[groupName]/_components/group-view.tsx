@@ -95,7 +95,12 @@ export function GroupView({ applicationName, groupName }: { applicationName: str
               <Facts
                 items={[
                   { label: "Deployment config", value: g.deploymentConfigName },
-                  { label: "Automatic rollback", value: rollback.enabled ? rollback.events.map((e) => (e === "DEPLOYMENT_FAILURE" ? "on failure" : "on stop")).join(", ") || "enabled, no events" : "Off" },
+                  {
+                    label: "Automatic rollback",
+                    value: rollback.enabled
+                      ? rollback.events.map((e) => (e === "DEPLOYMENT_FAILURE" ? "on failure" : "on stop")).join(", ") || "enabled, no events"
+                      : "Off",
+                  },
                   { label: "Existing files", value: <span title={fileExistsHelp[g.fileExistsBehavior]}>{g.fileExistsBehavior}</span> },
                   {
                     label: "Last successful deployment",

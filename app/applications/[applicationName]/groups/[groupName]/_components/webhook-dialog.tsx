@@ -14,7 +14,17 @@ import { useTRPC } from "../../../../../_lib/trpc";
 const defaultEvents: TriggerEventType[] = ["DeploymentSuccess", "DeploymentFailure", "DeploymentStop", "DeploymentRollback"];
 
 /** Adds a webhook to a deployment group and shows its signing secret once. */
-export function WebhookDialog({ open, onClose, applicationName, deploymentGroupName }: { open: boolean; onClose: () => void; applicationName: string; deploymentGroupName: string }) {
+export function WebhookDialog({
+  open,
+  onClose,
+  applicationName,
+  deploymentGroupName,
+}: {
+  open: boolean;
+  onClose: () => void;
+  applicationName: string;
+  deploymentGroupName: string;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
@@ -47,7 +57,8 @@ export function WebhookDialog({ open, onClose, applicationName, deploymentGroupN
       {secret ? (
         <div className="space-y-3">
           <p className="text-sm text-muted">
-            Deliveries are signed with this secret in the <code className="font-mono text-xs">{SIGNATURE_HEADER}</code> header. Copy it now; it is not shown again.
+            Deliveries are signed with this secret in the <code className="font-mono text-xs">{SIGNATURE_HEADER}</code> header. Copy it now; it is not shown
+            again.
           </p>
           <CopyBlock text={secret} />
           <div className="flex justify-end">
@@ -68,12 +79,25 @@ export function WebhookDialog({ open, onClose, applicationName, deploymentGroupN
               ))}
             </SelectField>
           </div>
-          <TextField label="Receiver URL" type="url" required value={url} onChange={(e) => setUrl(e.target.value)} error={fields.url} placeholder="https://hooks.example.com/landline" />
+          <TextField
+            label="Receiver URL"
+            type="url"
+            required
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            error={fields.url}
+            placeholder="https://hooks.example.com/landline"
+          />
           <fieldset>
             <legend className="mb-2 text-xs font-medium text-muted">Events</legend>
             <div className="grid gap-2 sm:grid-cols-2">
               {triggerEventTypes.map((ev) => (
-                <CheckboxField key={ev} label={ev} checked={events.includes(ev)} onChange={(e) => setEvents((cur) => (e.target.checked ? [...cur, ev] : cur.filter((x) => x !== ev)))} />
+                <CheckboxField
+                  key={ev}
+                  label={ev}
+                  checked={events.includes(ev)}
+                  onChange={(e) => setEvents((cur) => (e.target.checked ? [...cur, ev] : cur.filter((x) => x !== ev)))}
+                />
               ))}
             </div>
             {fields.events ? <p className="mt-1 text-xs text-fail">{fields.events}</p> : null}
