@@ -59,7 +59,7 @@ describe("failed deployment", () => {
     await page.getByTestId("deployment-status").getByText("Failed").waitFor();
 
     const diagnostics = page.getByTestId("failure-diagnostics").first();
-    await diagnostics.getByText("AfterInstall failed").waitFor();
+    await diagnostics.getByText("AfterInstall failed").first().waitFor();
     await diagnostics.getByText("ScriptFailed").waitFor();
     await diagnostics.getByText("scripts/hook.sh").first().waitFor();
     await diagnostics.getByText("boom: relation users does not exist").waitFor();
