@@ -15,6 +15,7 @@ import type { AppRouter } from "../trpc/router";
 import { spawnAgent, type SpawnedAgent } from "./spawn-agent";
 import { spawnServer, type SpawnedServer } from "./spawn-server";
 import { isFinishedDeploymentStatus } from "../contracts/deployment";
+import { waitFor } from "./wait-for";
 
 /** An application and its deployment group, created through the API. */
 export type FleetGroup = { applicationName: string; deploymentGroupName: string };
@@ -140,13 +141,14 @@ export async function startRealFleet(options: RealFleetOptions): Promise<RealFle
       return deploymentId;
     },
     async waitForDeployment(deploymentId, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const info = await api.deployments.get.query({ deploymentId });
-        if (isFinishedDeploymentStatus(info.status)) return info;
-        if (Date.now() > deadline) throw new Error(`${deploymentId} is still ${info.status}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      return waitFor(
+        async () => {
+          const info = await api.deployments.get.query({ deploymentId });
+          if (!isFinishedDeploymentStatus(info.status)) throw new Error(`${deploymentId} is still ${info.status}`);
+          return info;
+        },
+        { timeoutMs, what: `${deploymentId} to finish`, intervalMs: 200 },
+      );
     },
     async close() {
       for (const agent of agents.values()) await agent.kill("SIGKILL");
