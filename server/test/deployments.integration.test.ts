@@ -16,7 +16,7 @@ import { seedDeploymentGroup, type SeededGroup } from "./deployment-fixtures";
 import { waitFor } from "./wait-for";
 import { ScriptedAgent, TEST_FACTS } from "./scripted-agent";
 import { spawnServer, type SpawnedServer } from "./spawn-server";
-import { isFinishedDeploymentStatus } from "../contracts/deployment";
+import { waitForFinishedDeployment } from "./real-fleet";
 
 /**
  * The real server process (spawnServer) with protocol-level scripted agents on real sockets, driven through
@@ -41,15 +41,8 @@ function enroll(body: unknown): Promise<Response> {
   });
 }
 
-async function finished(deploymentId: string, timeoutMs = 20_000) {
-  return waitFor(
-    async () => {
-      const info = await api.deployments.get.query({ deploymentId });
-      if (!isFinishedDeploymentStatus(info.status)) throw new Error(`${deploymentId} is still ${info.status}`);
-      return info;
-    },
-    { timeoutMs, what: `${deploymentId} to finish`, intervalMs: 100 },
-  );
+function finished(deploymentId: string, timeoutMs = 20_000) {
+  return waitForFinishedDeployment(api, deploymentId, timeoutMs, 100);
 }
 
 beforeAll(async () => {

@@ -66,6 +66,18 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** Polls the API until the deployment has finished, and returns it. */
+export function waitForFinishedDeployment(api: TRPCClient<AppRouter>, deploymentId: string, timeoutMs: number, intervalMs = 200): Promise<DeploymentInfo> {
+  return waitFor(
+    async () => {
+      const info = await api.deployments.get.query({ deploymentId });
+      if (!isFinishedDeploymentStatus(info.status)) throw new Error(`${deploymentId} is still ${info.status}`);
+      return info;
+    },
+    { timeoutMs, what: `${deploymentId} to finish`, intervalMs },
+  );
+}
+
 export async function startRealFleet(options: RealFleetOptions): Promise<RealFleet> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "landline-real-fleet-"));
   const env = loadEnv({ LANDLINE_DATA_DIR: dataDir, NODE_ENV: "test" });
@@ -140,16 +152,7 @@ export async function startRealFleet(options: RealFleetOptions): Promise<RealFle
       const { deploymentId } = await api.deployments.create.mutate({ ...group, revisionId, ...extra });
       return deploymentId;
     },
-    async waitForDeployment(deploymentId, timeoutMs = 60_000) {
-      return waitFor(
-        async () => {
-          const info = await api.deployments.get.query({ deploymentId });
-          if (!isFinishedDeploymentStatus(info.status)) throw new Error(`${deploymentId} is still ${info.status}`);
-          return info;
-        },
-        { timeoutMs, what: `${deploymentId} to finish`, intervalMs: 200 },
-      );
-    },
+    waitForDeployment: (deploymentId, timeoutMs = 60_000) => waitForFinishedDeployment(api, deploymentId, timeoutMs),
     async close() {
       for (const agent of agents.values()) await agent.kill("SIGKILL");
       await server.kill("SIGKILL");
