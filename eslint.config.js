@@ -31,6 +31,18 @@ export default tseslint.config(
     /^\.\.\/(?!contracts\/|engine\/|orchestrator\/ports$|domain-errors$)/,
     "storage implements the orchestrator's ports and imports no adapter",
   ),
+  // SQLite-only calls stay behind server/storage/, so a PostgreSQL control plane is a new adapter there, not a rewrite.
+  {
+    files: ["server/**/*.ts"],
+    ignores: ["server/storage/**", "server/test/**", "**/*.test.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "MemberExpression[property.name='$client']", message: "the raw SQLite connection is used only inside server/storage/" },
+        { selector: "ImportDeclaration[source.value='better-sqlite3']", message: "better-sqlite3 is imported only inside server/storage/" },
+      ],
+    },
+  },
   {
     files: ["app/**/*.{ts,tsx}"],
     ignores: ["**/*.test.ts"],

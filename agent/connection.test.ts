@@ -11,7 +11,8 @@ import { AgentConnection } from "./connection";
 import { currentBootId, isProcessGroupAlive } from "./hook-runner";
 import { Journal } from "./journal";
 import { createLayout, ensureRootDirs, type Layout } from "./layout";
-import { startProtocolServer, waitFor, type ProtocolServer } from "./test/protocol-server";
+import { startProtocolServer, type ProtocolServer } from "./test/protocol-server";
+import { waitFor } from "../server/test/wait-for";
 
 let tmp: string;
 let layout: Layout;
@@ -102,7 +103,7 @@ function command(event: LifecycleEventName, sha256: string, size: number, deploy
 
 async function run(spec: CommandSpec, timeoutMs = 15_000) {
   expect(await server.sendCommand(spec)).toEqual({ commandId: spec.commandId, accepted: true });
-  await waitFor(() => server.results.some((r) => r.commandId === spec.commandId), timeoutMs, `result of ${spec.lifecycleEvent}`);
+  await waitFor(() => server.results.some((r) => r.commandId === spec.commandId), { timeoutMs, what: `result of ${spec.lifecycleEvent}` });
   return server.results.find((r) => r.commandId === spec.commandId)!;
 }
 
@@ -113,7 +114,7 @@ const startScript = (body: string) => ({
 });
 
 async function connected() {
-  await waitFor(() => agentLog.some((l) => l.startsWith("connected to")), 10_000, "agent connection");
+  await waitFor(() => agentLog.some((l) => l.startsWith("connected to")), { timeoutMs: 10_000, what: "agent connection" });
 }
 
 /** A protocol server, a connected agent, and a bundle whose ApplicationStart runs `script`, already downloaded. */
@@ -166,9 +167,9 @@ describe("agent protocol against a real Socket.IO server", () => {
     const { sha, body } = await startWithDownloadedBundle('i=1; while [ $i -le 300 ]; do echo "line $i"; i=$((i+1)); sleep 0.005; done');
     const start = command("ApplicationStart", sha, body.length);
     expect(await server.sendCommand(start)).toMatchObject({ accepted: true });
-    await waitFor(() => server.linesOf(start.commandId).length > 20, 10_000, "first lines");
+    await waitFor(() => server.linesOf(start.commandId).length > 20, { timeoutMs: 10_000, what: "first lines" });
     server.dropAgent();
-    await waitFor(() => server.results.some((r) => r.commandId === start.commandId), 20_000, "result after reconnect");
+    await waitFor(() => server.results.some((r) => r.commandId === start.commandId), { timeoutMs: 20_000, what: "result after reconnect" });
     const result = server.results.find((r) => r.commandId === start.commandId)!;
     expect(result.status).toBe("Succeeded");
     expect(server.hellos.length).toBeGreaterThanOrEqual(2);
@@ -187,9 +188,9 @@ describe("agent protocol against a real Socket.IO server", () => {
     const start = command("ApplicationStart", sha, body.length);
     expect(await server.sendCommand(start)).toMatchObject({ accepted: true });
     expect(await server.sendCommand(start)).toMatchObject({ accepted: true });
-    await waitFor(() => server.results.some((r) => r.commandId === start.commandId), 10_000);
+    await waitFor(() => server.results.some((r) => r.commandId === start.commandId), { timeoutMs: 10_000 });
     expect(await server.sendCommand(start)).toMatchObject({ accepted: true });
-    await waitFor(() => server.results.filter((r) => r.commandId === start.commandId).length === 2, 5000, "re-sent result");
+    await waitFor(() => server.results.filter((r) => r.commandId === start.commandId).length === 2, { timeoutMs: 5000, what: "re-sent result" });
     expect(fs.readFileSync(counter, "utf8")).toBe("run\n");
     const [first, second] = server.results.filter((r) => r.commandId === start.commandId);
     expect(second).toEqual(first);
@@ -199,17 +200,20 @@ describe("agent protocol against a real Socket.IO server", () => {
     const { sha, body } = await startWithDownloadedBundle(`sleep 30 &\necho $! > "${tmp}/child.pid"\nwait`);
     const start = command("ApplicationStart", sha, body.length);
     expect(await server.sendCommand(start)).toMatchObject({ accepted: true });
-    await waitFor(() => fs.existsSync(path.join(tmp, "child.pid")), 5000, "script start");
+    await waitFor(() => fs.existsSync(path.join(tmp, "child.pid")), { timeoutMs: 5000, what: "script start" });
     const other = await server.sendCommand(command("ApplicationStop", sha, body.length, "d-OTHER0001"));
     expect(other).toMatchObject({ accepted: false, reason: expect.stringContaining("busy with deployment d-DEPLOY001") });
     expect(await server.cancelCommand({ commandId: start.commandId, reason: "stopped by alice" })).toEqual({ ok: true });
-    await waitFor(() => server.results.some((r) => r.commandId === start.commandId), 5000, "cancelled result");
+    await waitFor(() => server.results.some((r) => r.commandId === start.commandId), { timeoutMs: 5000, what: "cancelled result" });
     expect(server.results.find((r) => r.commandId === start.commandId)).toMatchObject({
       status: "Failed",
       diagnostics: { errorCode: "Cancelled", message: "Cancelled: stopped by alice" },
     });
     const child = Number(fs.readFileSync(path.join(tmp, "child.pid"), "utf8"));
-    await waitFor(() => !fs.existsSync(`/proc/${child}`) || fs.readFileSync(`/proc/${child}/stat`, "utf8").includes(") Z"), 3000, "child killed");
+    await waitFor(() => !fs.existsSync(`/proc/${child}`) || fs.readFileSync(`/proc/${child}/stat`, "utf8").includes(") Z"), {
+      timeoutMs: 3000,
+      what: "child killed",
+    });
   });
 
   it("after a restart, fails the interrupted command with FailedAfterRestart and kills its leftover processes", async () => {
@@ -229,7 +233,7 @@ describe("agent protocol against a real Socket.IO server", () => {
     agent.connection.start();
     await connected();
     expect(server.hellos[0].commands).toEqual([expect.objectContaining({ commandId: spec.commandId, state: "finished" })]);
-    await waitFor(() => server.results.length === 1, 5000, "recovered result");
+    await waitFor(() => server.results.length === 1, { timeoutMs: 5000, what: "recovered result" });
     expect(server.results[0]).toMatchObject({ commandId: spec.commandId, status: "Failed", startedAt: 1000, diagnostics: { errorCode: "FailedAfterRestart" } });
     expect(server.linesOf(spec.commandId).map((l) => l.text)[0]).toBe("before the crash");
     expect(server.violations).toEqual([]);
@@ -238,9 +242,11 @@ describe("agent protocol against a real Socket.IO server", () => {
   it("retries slowly and says so when the server rejects the credential", async () => {
     server = await startProtocolServer();
     const agent = startAgent("host-1.not-the-right-secret");
+    const started = Date.now();
     agent.connection.start();
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(agentLog.some((l) => l.includes("rejected this host's credential"))).toBe(true);
+    await waitFor(() => agentLog.some((l) => l.includes("rejected this host's credential")), { timeoutMs: 10_000, what: "the rejection in the log" });
+    // The retry rate is the behaviour under test: count the handshakes over a fixed 1.5 s window.
+    await new Promise((r) => setTimeout(r, Math.max(0, started + 1500 - Date.now())));
     expect(server.handshakes).toBeGreaterThanOrEqual(1);
     expect(server.handshakes).toBeLessThanOrEqual(3);
   });

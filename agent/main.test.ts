@@ -8,7 +8,8 @@ import { startConnectProxy } from "../server/test/connect-proxy";
 import { spawnAgent, type SpawnedAgent } from "../server/test/spawn-agent";
 import { REPO_ROOT } from "../server/test/spawn-server";
 import { isProcessGroupAlive } from "./hook-runner";
-import { startProtocolServer, waitFor, type ProtocolServer } from "./test/protocol-server";
+import { startProtocolServer, type ProtocolServer } from "./test/protocol-server";
+import { waitFor } from "../server/test/wait-for";
 import { AGENT_VERSION } from "./version";
 
 let tmp: string;
@@ -166,9 +167,9 @@ describe("the agent program", () => {
       fs.chmodSync(tmp, 0o711);
       await start({ enrollVia: "argument", env: { LANDLINE_AGENT_TAGS: "env=prod", LANDLINE_MAX_REVISIONS: "4" } });
       await server.sendCommand(spec("c-download", "DownloadBundle"));
-      await waitFor(() => server.results.some((r) => r.commandId === "c-download"), 15_000, "download");
+      await waitFor(() => server.results.some((r) => r.commandId === "c-download"), { timeoutMs: 15_000, what: "download" });
       await server.sendCommand(spec("c-peek", "ApplicationStart"));
-      await waitFor(() => server.results.some((r) => r.commandId === "c-peek"), 15_000, "hook result");
+      await waitFor(() => server.results.some((r) => r.commandId === "c-peek"), { timeoutMs: 15_000, what: "hook result" });
       const lines = server.linesOf("c-peek").map((l) => l.text);
       const output = lines.join("\n");
       expect(
@@ -196,16 +197,16 @@ describe("the agent program", () => {
 
     const agent = await start();
     await server.sendCommand(spec("c-download", "DownloadBundle"));
-    await waitFor(() => server.results.some((r) => r.commandId === "c-download"), 15_000, "download");
+    await waitFor(() => server.results.some((r) => r.commandId === "c-download"), { timeoutMs: 15_000, what: "download" });
     await server.sendCommand(spec("c-start", "ApplicationStart"));
-    await waitFor(() => server.linesOf("c-start").some((l) => l.text === "started"), 15_000, "hook output");
+    await waitFor(() => server.linesOf("c-start").some((l) => l.text === "started"), { timeoutMs: 15_000, what: "hook output" });
     const hookPid = Number(fs.readFileSync(path.join(tmp, "hook.pid"), "utf8"));
     await agent.kill("SIGKILL");
     expect(isProcessGroupAlive(hookPid)).toBe(true);
 
     const restarted = await agent.restart();
     agents.push(restarted);
-    await waitFor(() => server.results.some((r) => r.commandId === "c-start"), 15_000, "recovered result");
+    await waitFor(() => server.results.some((r) => r.commandId === "c-start"), { timeoutMs: 15_000, what: "recovered result" });
     expect(server.results.find((r) => r.commandId === "c-start")).toMatchObject({ status: "Failed", diagnostics: { errorCode: "FailedAfterRestart" } });
     expect(isProcessGroupAlive(hookPid)).toBe(false);
     expect(server.violations).toEqual([]);
@@ -224,7 +225,10 @@ describe("the agent program", () => {
     child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
     try {
-      await waitFor(() => output.includes(`connected to ${server.url} as standalone-1`), 20_000, `standalone agent connection:\n${output}`);
+      await waitFor(() => output.includes(`connected to ${server.url} as standalone-1`), {
+        timeoutMs: 20_000,
+        what: `standalone agent connection:\n${output}`,
+      });
     } finally {
       child.kill("SIGKILL");
     }
@@ -251,7 +255,7 @@ describe("the agent program", () => {
         fileExistsBehavior: "DISALLOW",
         defaultHookTimeoutSeconds: 3600,
       });
-      await waitFor(() => server.results.length === 1, 15_000, "download result");
+      await waitFor(() => server.results.length === 1, { timeoutMs: 15_000, what: "download result" });
       expect(server.downloads).toHaveLength(1);
       const target = new URL(server.url).host;
       expect(proxy.tunnels.length > 0).toBe(proxied);

@@ -15,6 +15,7 @@ import { growHistory, measureStorage, type HistoryLayout, type StorageFigures } 
 import { median } from "./latency-histogram";
 import { sampleRss } from "./process-stats";
 import { startRealAgents } from "./real-agents";
+import { waitFor } from "../server/test/wait-for";
 
 const NAME = "history";
 const APPLICATION = "history";
@@ -100,7 +101,7 @@ async function pageLoad(page: Page, url: string): Promise<number> {
     const started = performance.now();
     await page.goto(url);
     await page.locator('a[href^="/deployments/d-"]').first().waitFor({ timeout: 60_000 });
-    while (open > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitFor(() => open === 0, { timeoutMs: 60_000, what: "the page's tRPC requests to finish", intervalMs: 5 });
     return performance.now() - started;
   } finally {
     page.off("request", onRequest);

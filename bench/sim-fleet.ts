@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { LOAD_CORE, pinProcess, raiseOpenFileLimit, readCpuSeconds } from "./process-stats";
 import type { DownloadResult, SimCredential, SimHost, SimMode, SimReply, SimRequest, SimStats } from "./sim-messages";
+import { waitFor } from "../server/test/wait-for";
 
 const WORKER = path.join(path.dirname(fileURLToPath(import.meta.url)), "sim-agents.ts");
 
@@ -96,16 +97,15 @@ export async function startSimFleet(options: SimFleetOptions) {
     /** Polls until `predicate` holds; returns the elapsed ms, or throws after `timeoutMs`. */
     async waitFor(predicate: (stats: SimStats) => boolean, timeoutMs: number, readySince?: number, intervalMs = 100): Promise<number> {
       const started = performance.now();
-      for (;;) {
-        const stats = await fleet.stats(readySince);
-        if (predicate(stats)) return performance.now() - started;
-        if (performance.now() - started > timeoutMs) {
-          throw new Error(
-            `simulated agents: condition not met within ${timeoutMs} ms (ready ${stats.ready}/${stats.hosts}, errors: ${stats.errorSamples.join("; ") || "none"})`,
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, intervalMs));
-      }
+      await waitFor(
+        async () => {
+          const stats = await fleet.stats(readySince);
+          if (!predicate(stats)) throw new Error(`ready ${stats.ready}/${stats.hosts}, errors: ${stats.errorSamples.join("; ") || "none"}`);
+          return true;
+        },
+        { timeoutMs, what: "the simulated agents' condition", intervalMs },
+      );
+      return performance.now() - started;
     },
 
     async setMode(mode: SimMode): Promise<void> {

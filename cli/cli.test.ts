@@ -15,6 +15,7 @@ import { startWebhookReceiver, type WebhookReceiver } from "../server/test/webho
 import { startConnectProxy } from "../server/test/connect-proxy";
 import { BILLION_LAUGHS_APPSPEC } from "../server/test/hostile-archives";
 import { REVISION_UPLOAD_PATH } from "../server/contracts/revision";
+import { waitFor } from "../server/test/wait-for";
 
 const METRICS_TOKEN = "metrics-token-for-tests-0123";
 
@@ -69,16 +70,6 @@ function writeRevisionDir(name: string, hooks: Record<string, string>, appspecOv
     ].join("\n");
   fs.writeFileSync(path.join(dir, "appspec.yml"), `${appspec}\n`);
   return dir;
-}
-
-async function waitFor<T>(read: () => Promise<T | null | undefined>, timeoutMs = 30_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 beforeAll(async () => {
@@ -212,12 +203,15 @@ describe("landline deploy --wait", () => {
   it("exits 4 when the deployment is stopped while it waits, and 5 when --timeout passes first", async () => {
     const dir = writeRevisionDir("slow", { ApplicationStart: "sleep 60" });
     const waiting = runCli(["deploy", "--app", "shop", "--group", "prod", "--dir", dir, "--wait"]);
-    const running = await waitFor(async () => {
-      const { items } = await client.deployments.list.query({ applicationName: "shop", status: "InProgress" });
-      if (items.length === 0) return null;
-      const targets = await client.deployments.listTargets.query({ deploymentId: items[0].deploymentId });
-      return targets[0]?.currentEvent === "ApplicationStart" ? items[0] : null;
-    });
+    const running = await waitFor(
+      async () => {
+        const { items } = await client.deployments.list.query({ applicationName: "shop", status: "InProgress" });
+        if (items.length === 0) return null;
+        const targets = await client.deployments.listTargets.query({ deploymentId: items[0].deploymentId });
+        return targets[0]?.currentEvent === "ApplicationStart" ? items[0] : null;
+      },
+      { timeoutMs: 30_000, what: "the deployment to reach ApplicationStart", intervalMs: 200 },
+    );
     const stop = await runCli(["deployments", "stop", running.deploymentId, "--no-rollback"]);
     expect(stop.code).toBe(0);
     const run = await waiting;
@@ -263,10 +257,13 @@ describe("listing commands", () => {
 describe("webhook notifications through the real server", () => {
   it("delivered each subscribed event in order, signed, retried the refused first one, and nothing unsubscribed", async () => {
     // Four deployments (succeeded, failed, stopped twice) make at least 9 deliveries; wait until all are done.
-    const deliveries = await waitFor(async () => {
-      const page = await client.webhooks.deliveries.query({ webhookId, limit: 200 });
-      return page.items.length >= 9 && page.items.every((d) => d.status === "succeeded") ? page.items : null;
-    });
+    const deliveries = await waitFor(
+      async () => {
+        const page = await client.webhooks.deliveries.query({ webhookId, limit: 200 });
+        return page.items.length >= 9 && page.items.every((d) => d.status === "succeeded") ? page.items : null;
+      },
+      { timeoutMs: 30_000, what: "9 succeeded webhook deliveries", intervalMs: 200 },
+    );
     deliveredCount = deliveries.length;
     expect(deliveries.filter((d) => d.attempts === 2)).toHaveLength(1);
     expect(receiver.received).toHaveLength(deliveries.length + 1);
@@ -340,12 +337,15 @@ describe("landline deploy --wait across a server restart", () => {
   it("keeps waiting while the server restarts and still reports the outcome", async () => {
     const dir = writeRevisionDir("restart", { ApplicationStart: "sleep 4" });
     const waiting = runCli(["deploy", "--app", "shop", "--group", "prod", "--dir", dir, "--wait", "--timeout", "90s"]);
-    await waitFor(async () => {
-      const { items } = await client.deployments.list.query({ applicationName: "shop", status: "InProgress" });
-      if (items.length === 0) return null;
-      const targets = await client.deployments.listTargets.query({ deploymentId: items[0].deploymentId });
-      return targets[0]?.currentEvent === "ApplicationStart" ? true : null;
-    });
+    await waitFor(
+      async () => {
+        const { items } = await client.deployments.list.query({ applicationName: "shop", status: "InProgress" });
+        if (items.length === 0) return null;
+        const targets = await client.deployments.listTargets.query({ deploymentId: items[0].deploymentId });
+        return targets[0]?.currentEvent === "ApplicationStart" ? true : null;
+      },
+      { timeoutMs: 30_000, what: "the deployment to reach ApplicationStart", intervalMs: 200 },
+    );
     await server.kill();
     server = await server.restart();
     const run = await waiting;

@@ -201,12 +201,3 @@ export async function startProtocolServer(options: ProtocolServerOptions = {}) {
     },
   };
 }
-
-/** Polls until `check` is true or the time is up. */
-export async function waitFor(check: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -2,6 +2,7 @@ import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnServer, TEST_ADMIN, type SpawnedServer } from "../test/spawn-server";
+import { waitFor } from "../test/wait-for";
 
 type Reply = { status: number; body: string; closed: boolean };
 
@@ -26,10 +27,12 @@ function send(
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", async () => {
-        const deadline = Date.now() + 5_000;
-        while (!socketClosed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        const closed = await waitFor(() => socketClosed, { timeoutMs: 5_000, what: "the server to close the connection" }).then(
+          () => true,
+          () => false,
+        );
         agent.destroy();
-        resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString(), closed: socketClosed });
+        resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString(), closed });
       });
     });
     req.on("error", (err) => (answered ? undefined : reject(err)));

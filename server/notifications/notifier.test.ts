@@ -13,6 +13,7 @@ import { startWebhookReceiver, type WebhookReceiver } from "../test/webhook-rece
 import { createNotifier, type Notifier } from "./notifier";
 import type { NotificationPayload } from "./notification-payload";
 import { verifyWebhookSignature } from "./webhook-signature";
+import { waitFor } from "../test/wait-for";
 
 let deps: Deps & { cleanup: () => void };
 let receiver: WebhookReceiver | null;
@@ -64,14 +65,6 @@ function deliveriesOf(webhookId: string) {
   return deps.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, webhookId)).all();
 }
 
-async function waitUntil(check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe("webhook notifications", () => {
   it("delivers each subscribed event in order, signed with the webhook's secret, and nothing unsubscribed", async () => {
     receiver = await startWebhookReceiver();
@@ -91,6 +84,7 @@ describe("webhook notifications", () => {
     notifier.notify({ type: "DeploymentFailure", deploymentId });
 
     const got = await receiver.waitFor(3);
+    // That no fourth request and nothing for the other webhook arrives is the behaviour under test: give them time to.
     await new Promise((r) => setTimeout(r, 200));
     expect(receiver.received).toHaveLength(3);
     expect(other.received).toHaveLength(0);
@@ -137,7 +131,7 @@ describe("webhook notifications", () => {
     expect(second.headers["landline-delivery"]).toBe(first.headers["landline-delivery"]);
     expect(second.body).toBe(first.body);
     expect(second.at - first.at).toBeGreaterThanOrEqual(90);
-    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "succeeded");
+    await waitFor(() => deliveriesOf(webhook.id)[0]?.status === "succeeded", { timeoutMs: 20_000, what: "the delivery to be succeeded" });
     expect(deliveriesOf(webhook.id)[0]).toMatchObject({ attempts: 2, responseCode: 200, lastError: null, nextAttemptAt: null });
   });
 
@@ -148,7 +142,7 @@ describe("webhook notifications", () => {
     notifier.start();
     notifier.notify({ type: "DeploymentStart", deploymentId });
 
-    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "failed");
+    await waitFor(() => deliveriesOf(webhook.id)[0]?.status === "failed", { timeoutMs: 20_000, what: "the delivery to be failed" });
     expect(receiver.received).toHaveLength(3);
     expect(deliveriesOf(webhook.id)[0]).toMatchObject({ attempts: 3, responseCode: 503, lastError: "HTTP 503: receiver says no", nextAttemptAt: null });
   });
@@ -167,7 +161,7 @@ describe("webhook notifications", () => {
     const gc = vm.runInNewContext("gc") as () => void;
     const collecting = setInterval(gc, 10);
     try {
-      await waitUntil(() => deliveriesOf(webhook.id)[0].status === "failed");
+      await waitFor(() => deliveriesOf(webhook.id)[0]?.status === "failed", { timeoutMs: 20_000, what: "the delivery to be failed" });
     } finally {
       clearInterval(collecting);
     }
@@ -181,7 +175,7 @@ describe("webhook notifications", () => {
     notifier.start();
     notifier.notify({ type: "DeploymentStart", deploymentId });
     await receiver.waitFor(1);
-    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "succeeded");
+    await waitFor(() => deliveriesOf(webhook.id)[0]?.status === "succeeded", { timeoutMs: 20_000, what: "the delivery to be succeeded" });
   });
 
   it("refuses link-local receivers such as cloud metadata services, when saved and when delivering", async () => {
@@ -197,7 +191,7 @@ describe("webhook notifications", () => {
     notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, { ...fast, retryDelaysMs: [] });
     notifier.start();
     notifier.notify({ type: "DeploymentStart", deploymentId });
-    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "failed");
+    await waitFor(() => deliveriesOf(webhook.id)[0]?.status === "failed", { timeoutMs: 20_000, what: "the delivery to be failed" });
     expect(deliveriesOf(webhook.id)[0]).toMatchObject({
       attempts: 1,
       responseCode: null,
@@ -227,13 +221,13 @@ describe("webhook notifications", () => {
     notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, { ...fast, retryDelaysMs: [] });
     notifier.start();
     notifier.notify({ type: "DeploymentStart", deploymentId });
-    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "failed");
+    await waitFor(() => deliveriesOf(webhook.id)[0]?.status === "failed", { timeoutMs: 20_000, what: "the delivery to be failed" });
     expect(deliveriesOf(webhook.id)[0]).toMatchObject({
       attempts: 1,
       responseCode: null,
       lastError: `${normalized}, a link-local address (where cloud metadata services answer) webhooks may not reach`,
     });
-    await waitUntil(() => deliveriesOf(allowed.id)[0]?.status === "succeeded");
+    await waitFor(() => deliveriesOf(allowed.id)[0]?.status === "succeeded", { timeoutMs: 20_000, what: "the delivery to be succeeded" });
   });
 
   it("with LANDLINE_WEBHOOK_PUBLIC_ONLY refuses loopback and private receivers when saved, and names that resolve to them when delivering", async () => {
@@ -257,7 +251,7 @@ describe("webhook notifications", () => {
     notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, { ...fast, retryDelaysMs: [] });
     notifier.start();
     notifier.notify({ type: "DeploymentStart", deploymentId });
-    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "failed");
+    await waitFor(() => deliveriesOf(webhook.id)[0]?.status === "failed", { timeoutMs: 20_000, what: "the delivery to be failed" });
     expect(deliveriesOf(webhook.id)[0].lastError).toMatch(/^EFORBIDDEN: localhost resolves to .*, a loopback address webhooks may not reach/);
     expect(receiver.received).toHaveLength(0);
   });
@@ -273,7 +267,7 @@ describe("webhook notifications", () => {
     notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, fast);
     notifier.start();
     await receiver.waitFor(1);
-    await waitUntil(() => deliveriesOf(webhook.id)[0].status === "succeeded");
+    await waitFor(() => deliveriesOf(webhook.id)[0]?.status === "succeeded", { timeoutMs: 20_000, what: "the delivery to be succeeded" });
   });
 
   it("renders a Slack message for slack webhooks", async () => {
@@ -297,6 +291,7 @@ describe("webhook notifications", () => {
     notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, fast);
     notifier.start();
     notifier.notify({ type: "DeploymentStart", deploymentId });
+    // That nothing is delivered is the behaviour under test: give a wrong delivery time to arrive.
     await new Promise((r) => setTimeout(r, 200));
     expect(receiver.received).toHaveLength(0);
     expect(deliveriesOf(webhook.id)).toHaveLength(0);
@@ -319,7 +314,7 @@ describe("delivery history", () => {
       .run();
     notifier = createNotifier({ ...deps, metrics: deps.services.metrics }, { ...fast, retentionMs: 30 * day });
     notifier.start();
-    await waitUntil(() => deliveriesOf(webhook.id).length === 2);
+    await waitFor(() => deliveriesOf(webhook.id).length === 2, { timeoutMs: 20_000, what: "two deliveries" });
     expect(
       deliveriesOf(webhook.id)
         .map((d) => d.id)

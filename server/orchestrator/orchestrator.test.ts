@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { inPlaceLifecycleEvents } from "../contracts/deployment";
 import { deploymentConfigs, deploymentGroups, deployments, hosts, lifecycleEvents } from "../storage/schema";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
-import { RecordingPublisher, ScriptedAgents, seedDeploymentGroup, startTestOrchestrator, waitFor } from "../test/deployment-fixtures";
+import { RecordingPublisher, ScriptedAgents, seedDeploymentGroup, startTestOrchestrator } from "../test/deployment-fixtures";
+import { waitFor } from "../test/wait-for";
 import { createOrchestrator } from "./orchestrator";
 import { createDeploymentStore } from "../storage/deployment-store";
 import { isFinishedDeploymentStatus } from "../contracts/deployment";
@@ -34,7 +35,7 @@ function status(deploymentId: string) {
 }
 
 async function finished(deploymentId: string) {
-  await waitFor(() => isFinishedDeploymentStatus(status(deploymentId).status), 5_000, `${deploymentId} to finish`);
+  await waitFor(() => isFinishedDeploymentStatus(status(deploymentId).status), { timeoutMs: 5_000, what: `${deploymentId} to finish` });
   return deployer().deployments.get({ deploymentId });
 }
 

@@ -10,6 +10,7 @@ import { BROWSER_NAMESPACE, liveRooms } from "../contracts/live-updates";
 import type { LivePublisher } from "../orchestrator/ports";
 import { createTestDeps, insertTestUser } from "../test/test-context";
 import { attachBrowserNamespace } from "./browser-namespace";
+import { waitFor } from "../test/wait-for";
 
 let deps: ReturnType<typeof createTestDeps>;
 let http: HttpServer;
@@ -57,7 +58,8 @@ describe("browser namespace", () => {
     const update = { status: "InProgress" as const, overview: { Pending: 0, InProgress: 1, Succeeded: 0, Failed: 0, Skipped: 0 }, completedAt: null };
     live.publish(liveRooms.deployment("d-BBBBBBBBB"), "deployment:updated", { deploymentId: "d-BBBBBBBBB", ...update });
     live.publish(liveRooms.deployment("d-AAAAAAAAA"), "deployment:updated", { deploymentId: "d-AAAAAAAAA", ...update });
-    await new Promise((r) => setTimeout(r, 100));
+    // Both were published on one connection in order, so an update for the unjoined room would arrive first.
+    await waitFor(() => seen.includes("d-AAAAAAAAA"), { timeoutMs: 5_000, what: "the joined room's update" });
     expect(seen).toEqual(["d-AAAAAAAAA"]);
 
     deleteSession(deps.db, hashSecret(secret));

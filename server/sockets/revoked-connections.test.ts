@@ -2,7 +2,7 @@ import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_NAMESPACE, AGENT_PROTOCOL_VERSION } from "../contracts/agent-protocol";
 import { BROWSER_NAMESPACE, liveRooms } from "../contracts/live-updates";
-import { waitFor } from "../test/deployment-fixtures";
+import { waitFor } from "../test/wait-for";
 import { TEST_FACTS } from "../test/scripted-agent";
 import { spawnServer, TEST_ADMIN, type SpawnedServer } from "../test/spawn-server";
 
@@ -138,7 +138,7 @@ describe("revoking a credential ends its live connections at once (real server)"
       reconnection: false,
     });
     sockets.push(agent);
-    await waitFor(() => seen.includes("healthy-host"), 10_000, "host:updated for healthy-host");
+    await waitFor(() => seen.includes("healthy-host"), { timeoutMs: 10_000, what: "host:updated for healthy-host" });
     expect(socket.connected).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Principal } from "../auth/principal";
-import { ScriptedAgents, seedDeploymentGroup, startTestOrchestrator, waitFor, type SeededGroup } from "../test/deployment-fixtures";
+import { ScriptedAgents, seedDeploymentGroup, startTestOrchestrator, type SeededGroup } from "../test/deployment-fixtures";
+import { waitFor } from "../test/wait-for";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
 import { apiTokens, applications, auditLog, deploymentConfigs, deploymentGroups, deployments, enrollmentTokens, hosts, users, webhookTargets } from "./schema";
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LOG_TAIL_CHARS } from "../contracts/deployment";
-import { insertHistoricDeployment, ScriptedAgents, seedDeploymentGroup, startTestOrchestrator, waitFor } from "../test/deployment-fixtures";
+import { insertHistoricDeployment, ScriptedAgents, seedDeploymentGroup, startTestOrchestrator } from "../test/deployment-fixtures";
+import { waitFor } from "../test/wait-for";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
 import { listDeployments } from "./deployment-queries";
 
@@ -23,7 +24,7 @@ describe("a failed lifecycle event's log tail", () => {
     agents.outcome = (_host, spec) => (spec.lifecycleEvent === "AfterInstall" ? "hold" : "Succeeded");
     const caller = callerFor(deps, insertTestUser(deps, "deployer"));
     const { deploymentId } = await caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: "prod", revisionId: g.revisionIds[0] });
-    await waitFor(() => agents.runs.some((r) => r.spec.lifecycleEvent === "AfterInstall"), 10_000, "AfterInstall to run");
+    await waitFor(() => agents.runs.some((r) => r.spec.lifecycleEvent === "AfterInstall"), { timeoutMs: 10_000, what: "AfterInstall to run" });
     const run = agents.runs.find((r) => r.spec.lifecycleEvent === "AfterInstall")!;
     const [target] = await caller.deployments.listTargets({ deploymentId });
 
@@ -37,10 +38,9 @@ describe("a failed lifecycle event's log tail", () => {
     const result = agents.result(run.spec.commandId, "Failed");
     deps.db.$client.prepare("UPDATE hosts SET last_log_seq = ? WHERE id = ?").run(lines.length, hostId);
     await agents.orchestrator!.recordEventFinished(hostId, { ...result, lastLogSeq: lines.length, diagnostics: { ...result.diagnostics, logTail } });
-    await waitFor(
-      () => (deps.db.$client.prepare("SELECT status FROM deployments WHERE id = ?").get(deploymentId) as { status: string }).status === "Failed",
-      10_000,
-    );
+    await waitFor(() => (deps.db.$client.prepare("SELECT status FROM deployments WHERE id = ?").get(deploymentId) as { status: string }).status === "Failed", {
+      timeoutMs: 10_000,
+    });
 
     const stored = deps.db.$client.prepare("SELECT diagnostics FROM lifecycle_events WHERE target_id = ? AND name = 'AfterInstall'").get(target.targetId) as {
       diagnostics: string;

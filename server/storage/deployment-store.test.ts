@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { ScriptedAgents, seedDeploymentGroup, startTestOrchestrator, waitFor } from "../test/deployment-fixtures";
+import { ScriptedAgents, seedDeploymentGroup, startTestOrchestrator } from "../test/deployment-fixtures";
+import { waitFor } from "../test/wait-for";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
 import { createDeploymentStore } from "./deployment-store";
 
@@ -20,7 +21,7 @@ describe("target health at the start of a deployment", () => {
     const caller = callerFor(deps, insertTestUser(deps, "deployer"));
     const deploy = async (revisionId: string) => {
       const { deploymentId } = await caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: "prod", revisionId });
-      await waitFor(() => ["Succeeded", "Failed"].includes(statusOf(deploymentId)), 20_000, deploymentId);
+      await waitFor(() => ["Succeeded", "Failed"].includes(statusOf(deploymentId)), { timeoutMs: 20_000, what: deploymentId });
       return deploymentId;
     };
     expect(statusOf(await deploy(g.revisionIds[0]))).toBe("Succeeded");

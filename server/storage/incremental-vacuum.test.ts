@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { insertHistoricDeployment, seedDeploymentGroup, waitFor } from "../test/deployment-fixtures";
+import { insertHistoricDeployment, seedDeploymentGroup } from "../test/deployment-fixtures";
+import { waitFor } from "../test/wait-for";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
 import { startWalCheckpointer, type WalCheckpointer } from "./wal-checkpointer";
 
@@ -37,13 +38,13 @@ describe("space freed by deletions goes back to the disk", () => {
     const file = deps.env.databasePath;
     checkpointer = startWalCheckpointer(deps.db, file, { intervalMs: 20 });
     const g = growHistory(deps);
-    await waitFor(() => fs.statSync(file).size > 20_000_000, 20_000, "the history to reach the database file");
+    await waitFor(() => fs.statSync(file).size > 20_000_000, { timeoutMs: 20_000, what: "the history to reach the database file" });
     const grown = fs.statSync(file).size;
 
     const result = await callerFor(deps, insertTestUser(deps, "deployer")).applications.delete({ applicationName: g.applicationName });
     expect(result.deletedDeployments).toBe(20);
 
-    await waitFor(() => fs.statSync(file).size < grown - 18_000_000, 20_000, "the database file to shrink");
+    await waitFor(() => fs.statSync(file).size < grown - 18_000_000, { timeoutMs: 20_000, what: "the database file to shrink" });
     const check = new Database(file, { readonly: true });
     expect(check.pragma("integrity_check", { simple: true })).toBe("ok");
     check.close();

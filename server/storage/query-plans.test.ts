@@ -3,7 +3,8 @@ import { drizzle } from "drizzle-orm/better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recordAudit } from "./audit-rows";
 import type { Deps } from "../deps";
-import { ScriptedAgents, seedDeploymentGroup, startTestOrchestrator, waitFor, type SeededGroup } from "../test/deployment-fixtures";
+import { ScriptedAgents, seedDeploymentGroup, startTestOrchestrator, type SeededGroup } from "../test/deployment-fixtures";
+import { waitFor } from "../test/wait-for";
 import { callerFor, createTestDeps, insertTestUser } from "../test/test-context";
 import type { Db } from "./database";
 import * as schema from "./schema";
@@ -59,11 +60,10 @@ function expectIndexed(plans: { sql: string; plan: string[] }[], filtered: boole
 async function runDeployment(g: SeededGroup, agents: ScriptedAgents, revisionId: string): Promise<string> {
   const caller = callerFor(recording, insertTestUser(deps, "deployer"));
   const { deploymentId } = await caller.deployments.create({ applicationName: g.applicationName, deploymentGroupName: g.deploymentGroupName, revisionId });
-  await waitFor(
-    () => (deps.db.$client.prepare("SELECT status FROM deployments WHERE id = ?").get(deploymentId) as { status: string }).status === "Succeeded",
-    20_000,
-    deploymentId,
-  );
+  await waitFor(() => (deps.db.$client.prepare("SELECT status FROM deployments WHERE id = ?").get(deploymentId) as { status: string }).status === "Succeeded", {
+    timeoutMs: 20_000,
+    what: deploymentId,
+  });
   return deploymentId;
 }
 

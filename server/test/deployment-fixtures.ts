@@ -185,12 +185,3 @@ export function startTestOrchestrator(deps: Deps, agents: ScriptedAgents, live =
   agents.now = () => deps.now();
   return orchestrator;
 }
-
-/** Polls until `check` returns true (or throws its last failure after `timeoutMs`). */
-export async function waitFor(check: () => boolean, timeoutMs = 5_000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -12,10 +12,11 @@ import { openDatabase } from "../storage/database";
 import { seedPredefinedConfigs } from "../storage/seed";
 import { users } from "../storage/schema";
 import type { AppRouter } from "../trpc/router";
-import { seedDeploymentGroup, waitFor, type SeededGroup } from "./deployment-fixtures";
+import { seedDeploymentGroup, type SeededGroup } from "./deployment-fixtures";
+import { waitFor } from "./wait-for";
 import { ScriptedAgent, TEST_FACTS } from "./scripted-agent";
 import { spawnServer, type SpawnedServer } from "./spawn-server";
-import { isFinishedDeploymentStatus } from "../contracts/deployment";
+import { waitForFinishedDeployment } from "./real-fleet";
 
 /**
  * The real server process (spawnServer) with protocol-level scripted agents on real sockets, driven through
@@ -40,15 +41,8 @@ function enroll(body: unknown): Promise<Response> {
   });
 }
 
-async function finished(deploymentId: string, timeoutMs = 20_000) {
-  let info = await api.deployments.get.query({ deploymentId });
-  const deadline = Date.now() + timeoutMs;
-  while (!isFinishedDeploymentStatus(info.status)) {
-    if (Date.now() > deadline) throw new Error(`${deploymentId} is still ${info.status}`);
-    await new Promise((r) => setTimeout(r, 100));
-    info = await api.deployments.get.query({ deploymentId });
-  }
-  return info;
+function finished(deploymentId: string, timeoutMs = 20_000) {
+  return waitForFinishedDeployment(api, deploymentId, timeoutMs, 100);
 }
 
 beforeAll(async () => {
@@ -121,13 +115,16 @@ describe("deployments against the real server", () => {
       deploymentGroupName: group.deploymentGroupName,
       revisionId: group.revisionIds[1],
     });
-    await waitFor(() => a1.received.some((s) => s.deploymentId === deploymentId && s.lifecycleEvent === "BeforeInstall"), 10_000, "BeforeInstall on web-1");
+    await waitFor(() => a1.received.some((s) => s.deploymentId === deploymentId && s.lifecycleEvent === "BeforeInstall"), {
+      timeoutMs: 10_000,
+      what: "BeforeInstall on web-1",
+    });
     const held = a1.received.find((s) => s.deploymentId === deploymentId && s.lifecycleEvent === "BeforeInstall")!.commandId;
 
     await server.kill("SIGKILL");
     const hellos = a1.helloAcks.length;
     server = await server.restart();
-    await waitFor(() => a1.helloAcks.length > hellos, 15_000, "web-1 to say hello again");
+    await waitFor(() => a1.helloAcks.length > hellos, { timeoutMs: 15_000, what: "web-1 to say hello again" });
     a1.release(held, ["BeforeInstall finished after the restart"]);
     const info = await finished(deploymentId, 30_000);
     expect(info.status).toBe("Succeeded");
@@ -148,7 +145,10 @@ describe("deployments against the real server", () => {
       deploymentGroupName: group.deploymentGroupName,
       revisionId: group.revisionIds[0],
     });
-    await waitFor(() => a1.received.some((s) => s.deploymentId === deploymentId && s.lifecycleEvent === "AfterInstall"), 10_000, "AfterInstall on web-1");
+    await waitFor(() => a1.received.some((s) => s.deploymentId === deploymentId && s.lifecycleEvent === "AfterInstall"), {
+      timeoutMs: 10_000,
+      what: "AfterInstall on web-1",
+    });
     a1.close();
     const lostAt = Date.now();
     const info = await finished(deploymentId, 15_000);

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeploymentLogLine, LifecycleEventName } from "../contracts/deployment";
-import { waitFor } from "./deployment-fixtures";
+import { waitFor } from "./wait-for";
 import { isProcessAlive, startRealFleet, type FleetGroup, type RealFleet } from "./real-fleet";
 import { startTcpCutProxy, type TcpCutProxy } from "./tcp-cut-proxy";
 import { zipBuffer, type TestEntry } from "./test-archives";
@@ -96,8 +96,7 @@ describe("hooks through the real server and agents", () => {
           }
           return pidsByHost.size === HOSTS.length;
         },
-        30_000,
-        "every host's hook to start",
+        { timeoutMs: 30_000, what: "every host's hook to start" },
       );
 
       const info = await fleet.waitForDeployment(id, 30_000);
@@ -112,7 +111,7 @@ describe("hooks through the real server and agents", () => {
         });
       }
       const pids = [...pidsByHost.values()].flat();
-      await waitFor(() => pids.every((p) => !isProcessAlive(p)), 10_000, "the timed-out scripts and their children to end");
+      await waitFor(() => pids.every((p) => !isProcessAlive(p)), { timeoutMs: 10_000, what: "the timed-out scripts and their children to end" });
     } finally {
       for (const pid of [...pidsByHost.values()].flat()) if (isProcessAlive(pid)) process.kill(pid, "SIGKILL");
     }
@@ -244,11 +243,7 @@ describe("hooks through the real server and agents", () => {
     const script = "for i in $(seq 1 150); do echo line-$i; sleep 0.1; done";
     const id = await deployBundle(group, bundle({ hooks: [{ event: "ApplicationStart", script, timeout: 120 }] }));
     const stdout = async () => (await logLines(id, "ApplicationStart")).filter((l) => l.stream === "stdout");
-    const deadline = Date.now() + 30_000;
-    while ((await stdout()).length < 10) {
-      if (Date.now() > deadline) throw new Error("the hook's first lines did not arrive");
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor(async () => (await stdout()).length >= 10, { timeoutMs: 30_000, what: "the hook's first lines", intervalMs: 100 });
     const connectionsBefore = agent.output().match(/connected to \S+ as h3/g)!.length;
     const cutFrom = Date.now();
     await proxy.cut(10_000);

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreateDeploymentInput, DeploymentInfo } from "../contracts/deployment";
-import { waitFor } from "./deployment-fixtures";
+import { waitFor } from "./wait-for";
 import { isProcessAlive, startRealFleet, type FleetGroup, type RealFleet } from "./real-fleet";
 import { zipBuffer } from "./test-archives";
 
@@ -116,7 +116,7 @@ describe("three real agents", () => {
   it("fails the target of an agent killed mid-hook within the grace period", async () => {
     const v4 = await upload("v4", `[ "$LANDLINE_HOST_NAME" = h1 ] && [ "$LIFECYCLE_EVENT" = ApplicationStart ] && sleep 30\nexit 0`);
     const id = await deploy(v4);
-    await waitFor(() => ranFor("h1", id).includes("v4 ApplicationStart"), 30_000, "h1 to start ApplicationStart");
+    await waitFor(() => ranFor("h1", id).includes("v4 ApplicationStart"), { timeoutMs: 30_000, what: "h1 to start ApplicationStart" });
     await fleet.agents.get("h1")!.kill("SIGKILL");
     const killedAt = Date.now();
     const info = await finished(id, 20_000);
@@ -130,7 +130,7 @@ describe("three real agents", () => {
   it("finishes a deployment across three hosts after the server is killed mid-way, with complete logs and no hook run twice", async () => {
     const v5 = await upload("v5", `[ "$LIFECYCLE_EVENT" = BeforeInstall ] && sleep 2\nexit 0`);
     const id = await deploy(v5, { deploymentConfigName: "CodeDeployDefault.AllAtOnce" });
-    await waitFor(() => HOSTS.every((h) => ranFor(h, id).includes("v5 BeforeInstall")), 30_000, "BeforeInstall on every host");
+    await waitFor(() => HOSTS.every((h) => ranFor(h, id).includes("v5 BeforeInstall")), { timeoutMs: 30_000, what: "BeforeInstall on every host" });
     await fleet.server.kill("SIGKILL");
     await fleet.restartServer();
     const info = await finished(id, 60_000);
@@ -152,12 +152,15 @@ describe("three real agents", () => {
     );
     const id = await deploy(v6, { deploymentConfigName: "CodeDeployDefault.AllAtOnce" });
     const pidFiles = HOSTS.map((h) => path.join(proofDir, `${h}.pids`));
-    await waitFor(() => pidFiles.every((f) => fs.existsSync(f) && fs.readFileSync(f, "utf8").trim().split(" ").length === 2), 30_000, "hooks to start");
+    await waitFor(() => pidFiles.every((f) => fs.existsSync(f) && fs.readFileSync(f, "utf8").trim().split(" ").length === 2), {
+      timeoutMs: 30_000,
+      what: "hooks to start",
+    });
     const pids = pidFiles.flatMap((f) => fs.readFileSync(f, "utf8").trim().split(" ").map(Number));
     expect(pids.every(isProcessAlive)).toBe(true);
     await fleet.api.deployments.stop.mutate({ deploymentId: id });
     const info = await finished(id, 20_000);
     expect(info).toMatchObject({ status: "Stopped", errorInformation: { code: "MANUAL_STOP" } });
-    await waitFor(() => pids.every((p) => !isProcessAlive(p)), 10_000, "hook processes to end");
+    await waitFor(() => pids.every((p) => !isProcessAlive(p)), { timeoutMs: 10_000, what: "hook processes to end" });
   }, 90_000);
 });

@@ -15,6 +15,7 @@ import type { AppRouter } from "../trpc/router";
 import { spawnAgent, type SpawnedAgent } from "./spawn-agent";
 import { spawnServer, type SpawnedServer } from "./spawn-server";
 import { isFinishedDeploymentStatus } from "../contracts/deployment";
+import { waitFor } from "./wait-for";
 
 /** An application and its deployment group, created through the API. */
 export type FleetGroup = { applicationName: string; deploymentGroupName: string };
@@ -63,6 +64,18 @@ export function isProcessAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Polls the API until the deployment has finished, and returns it. */
+export function waitForFinishedDeployment(api: TRPCClient<AppRouter>, deploymentId: string, timeoutMs: number, intervalMs = 200): Promise<DeploymentInfo> {
+  return waitFor(
+    async () => {
+      const info = await api.deployments.get.query({ deploymentId });
+      if (!isFinishedDeploymentStatus(info.status)) throw new Error(`${deploymentId} is still ${info.status}`);
+      return info;
+    },
+    { timeoutMs, what: `${deploymentId} to finish`, intervalMs },
+  );
 }
 
 export async function startRealFleet(options: RealFleetOptions): Promise<RealFleet> {
@@ -139,15 +152,7 @@ export async function startRealFleet(options: RealFleetOptions): Promise<RealFle
       const { deploymentId } = await api.deployments.create.mutate({ ...group, revisionId, ...extra });
       return deploymentId;
     },
-    async waitForDeployment(deploymentId, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const info = await api.deployments.get.query({ deploymentId });
-        if (isFinishedDeploymentStatus(info.status)) return info;
-        if (Date.now() > deadline) throw new Error(`${deploymentId} is still ${info.status}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    },
+    waitForDeployment: (deploymentId, timeoutMs = 60_000) => waitForFinishedDeployment(api, deploymentId, timeoutMs),
     async close() {
       for (const agent of agents.values()) await agent.kill("SIGKILL");
       await server.kill("SIGKILL");

@@ -10,6 +10,7 @@ import {
   type LogLine,
   type ServerToAgentEvents,
 } from "../contracts/agent-protocol";
+import { waitFor } from "./wait-for";
 
 export type ScriptedOutcome = { status: "Succeeded" | "Failed" | "hold"; lines?: string[] };
 
@@ -73,11 +74,7 @@ export class ScriptedAgent {
 
   /** Resolves once connected and greeted. */
   async ready(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.helloAcks.length === 0) {
-      if (Date.now() > deadline) throw new Error("scripted agent did not connect");
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(() => this.helloAcks.length > 0, { timeoutMs, what: "the scripted agent to connect and be greeted" });
   }
 
   /** Ends a held command successfully (its lines first). */

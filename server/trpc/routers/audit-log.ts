@@ -1,4 +1,4 @@
-import { listAuditLog } from "../../auth/audit";
+import { listAuditLog } from "../../storage/audit-queries";
 import { auditLogListInputSchema } from "../../contracts/accounts";
 import { adminProcedure, router } from "../init";
 

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, deployments } from "../../storage/schema";
 import { expectRoleRequired } from "../../test/catalog-fixtures";
-import { ScriptedAgents, seedDeploymentGroup, startTestOrchestrator, waitFor } from "../../test/deployment-fixtures";
+import { ScriptedAgents, seedDeploymentGroup, startTestOrchestrator } from "../../test/deployment-fixtures";
+import { waitFor } from "../../test/wait-for";
 import { callerFor, createTestDeps, insertTestUser } from "../../test/test-context";
 
 let deps: ReturnType<typeof createTestDeps>;

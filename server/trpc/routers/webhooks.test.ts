@@ -8,6 +8,7 @@ import { auditLog, webhookDeliveries } from "../../storage/schema";
 import { expectRoleRequired, insertTestDeployment, insertTestRevision } from "../../test/catalog-fixtures";
 import { callerFor, createTestDeps, insertTestUser } from "../../test/test-context";
 import { startWebhookReceiver } from "../../test/webhook-receiver";
+import { waitFor } from "../../test/wait-for";
 
 let deps: Deps & { cleanup: () => void };
 let deployer: Principal;
@@ -113,13 +114,16 @@ describe("webhooks", () => {
       await receiver.waitFor(2);
 
       const adminCaller = callerFor(deps, admin);
-      const waitSettled = async () => {
-        for (let i = 0; i < 200; i++) {
-          const rows = deps.db.select().from(webhookDeliveries).all();
-          if (rows.every((r) => r.status !== "pending")) return;
-          await new Promise((r) => setTimeout(r, 10));
-        }
-      };
+      const waitSettled = () =>
+        waitFor(
+          () =>
+            deps.db
+              .select()
+              .from(webhookDeliveries)
+              .all()
+              .every((r) => r.status !== "pending"),
+          { timeoutMs: 10_000, what: "every delivery to settle" },
+        );
       await waitSettled();
       const page1 = await adminCaller.webhooks.deliveries({ webhookId: webhook.id, limit: 1 });
       expect(page1.items).toMatchObject([{ eventType: "DeploymentSuccess", status: "succeeded", attempts: 1, responseCode: 200 }]);

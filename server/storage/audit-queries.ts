@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { AuditLogEntry, AuditLogListInput } from "../contracts/accounts";
-import type { Db } from "../storage/database";
-import { auditLog } from "../storage/schema";
+import type { Db } from "./database";
+import { auditLog } from "./schema";
 
 /**
  * Actor names containing `part`, case-insensitively. Walks the distinct actors by seeking in
