@@ -1,7 +1,6 @@
-import { and, asc, desc, eq, inArray, lt, ne } from "drizzle-orm";
+import { and, asc, eq, inArray, lt } from "drizzle-orm";
 import { DomainError } from "../domain-errors";
 import type { EngineLimits, EngineState, EngineTarget } from "../engine/deployment-state";
-import type { RollbackCandidate } from "../engine/rollback";
 import { classifyTargetHealth, type PreviousTargetResult, type TargetHealthClass } from "../engine/target-order";
 import type { CommandOwner, DeploymentStore, SavedChanges } from "../orchestrator/ports";
 import { recordAudit } from "./audit-rows";
@@ -9,6 +8,7 @@ import { selectHostsForTagSet } from "./host-selection";
 import { requireApplication, requireDeploymentConfig } from "./catalog-rows";
 import type { Db } from "./database";
 import { insertDeployment, newDeploymentId } from "./deployment-insert";
+import { createRollbackRows } from "./rollback-rows";
 import { applications, deploymentGroups, deploymentTargets, deployments, hosts, lifecycleEvents, revisions } from "./schema";
 
 type OwnerRow = Omit<CommandOwner, "commandId" | "stopRequested" | "eventName"> & {
@@ -292,67 +292,7 @@ export function createDeploymentStore(db: Db): DeploymentStore {
       return { rollbackTriggeringDeploymentId: d.rollbackTriggeringDeploymentId };
     },
 
-    loadRollbackFacts(deploymentId) {
-      const d = db.select().from(deployments).where(eq(deployments.id, deploymentId)).get();
-      if (!d) return null;
-      const group = db.select().from(deploymentGroups).where(eq(deploymentGroups.id, d.deploymentGroupId)).get();
-      if (!group) return null;
-      const candidate = { id: deployments.id, revisionId: deployments.revisionId, fileExistsBehavior: deployments.fileExistsBehavior };
-      const lastSuccessful: RollbackCandidate | null = group.lastSuccessfulDeploymentId
-        ? (db.select(candidate).from(deployments).where(eq(deployments.id, group.lastSuccessfulDeploymentId)).get() ?? null)
-        : null;
-      const newestEarlierSuccess: RollbackCandidate | null =
-        db
-          .select(candidate)
-          .from(deployments)
-          .where(
-            and(
-              eq(deployments.deploymentGroupId, d.deploymentGroupId),
-              eq(deployments.status, "Succeeded"),
-              ne(deployments.id, d.id),
-              lt(deployments.createdAt, d.createdAt),
-            ),
-          )
-          .orderBy(desc(deployments.createdAt))
-          .limit(1)
-          .get() ?? null;
-      return { deploymentId: d.id, lastSuccessfulDeploymentId: group.lastSuccessfulDeploymentId, lastSuccessful, newestEarlierSuccess };
-    },
-
-    insertRollback(deploymentId, rollback) {
-      const d = db.select().from(deployments).where(eq(deployments.id, deploymentId)).get();
-      const group = d && db.select({ tagSet: deploymentGroups.tagSet }).from(deploymentGroups).where(eq(deploymentGroups.id, d.deploymentGroupId)).get();
-      if (!d || !group) throw new Error(`Deployment ${deploymentId} or its group disappeared during its rollback`);
-      insertDeployment(
-        db,
-        {
-          id: rollback.id,
-          applicationId: d.applicationId,
-          deploymentGroupId: d.deploymentGroupId,
-          revisionId: rollback.source.revisionId,
-          status: "Created",
-          creator: "codeDeployRollback",
-          createdBy: rollback.createdBy,
-          description: rollback.description,
-          deploymentConfigName: d.deploymentConfigName,
-          minimumHealthyHosts: { type: d.minimumHealthyHostsType, value: d.minimumHealthyHostsValue },
-          fileExistsBehavior: rollback.source.fileExistsBehavior,
-          ignoreApplicationStopFailures: d.ignoreApplicationStopFailures,
-          autoRollback: { enabled: false, events: [] },
-          startAt: null,
-          createdAt: rollback.createdAt,
-          rollbackTriggeringDeploymentId: d.id,
-        },
-        selectHostsForTagSet(db, group.tagSet),
-      );
-    },
-
-    setRollbackInfo(deploymentId, info) {
-      db.update(deployments)
-        .set(info.rollbackDeploymentId ? { rollbackDeploymentId: info.rollbackDeploymentId, rollbackMessage: info.message } : { rollbackMessage: info.message })
-        .where(eq(deployments.id, deploymentId))
-        .run();
-    },
+    ...createRollbackRows(db),
 
     commandContext(deploymentId) {
       const row = db
