@@ -105,9 +105,14 @@ describe("a full data directory", () => {
     expect((await health()).status).toBe(200);
     expect(await storageGauge()).toBe(0);
 
-    const id = await deploy(`echo "hook started"; sleep 3; awk 'BEGIN { for (i = 1; i <= ${LINES}; i++) printf "line %d %0300d\\n", i, 0 }'`);
+    // The hook prints its lines only once the disk is full, so they meet the full disk however slow the machine is.
+    const release = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "landline-release-")), "go");
+    const id = await deploy(
+      `echo "hook started"; while [ ! -e ${release} ]; do sleep 0.1; done; awk 'BEGIN { for (i = 1; i <= ${LINES}; i++) printf "line %d %0300d\\n", i, 0 }'`,
+    );
     await expect.poll(() => logTexts(id), { timeout: 30_000 }).toContain("hook started");
     const filler = fillDisk(mountPoint);
+    fs.writeFileSync(release, "");
     try {
       await expect
         .poll(async () => (await fleet.api.deployments.get.query({ deploymentId: id })).storageProblem, { timeout: 60_000, interval: 500 })
